@@ -1,0 +1,125 @@
+/**
+ * The CLI's command shape. Each command declares its options once; the same declaration
+ * drives parsing (node:util parseArgs, strict) and the `--help` text, so they cannot drift.
+ */
+import { parseArgs } from 'node:util';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  /** Shown in help, e.g. `SECONDS`. */
+  valueName?: string;
+  description: string;
+  default?: string;
+  multiple?: boolean;
+}
+
+export interface CliCommand {
+  name: string;
+  summary: string;
+  /** Positional arguments in help, e.g. `FILE...`. */
+  positionals?: string;
+  options: Record<string, OptionSpec>;
+  examples?: string[];
+  run(args: ParsedArgs): Promise<number>;
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/** A user error: printed as one line without a stack trace, exit code 2. */
+export class UsageError extends Error {}
+
+export function parseCommandArgs(command: CliCommand, argv: string[]): ParsedArgs {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  for (const [name, spec] of Object.entries(command.options)) {
+    options[name] = { type: spec.type, multiple: spec.multiple };
+  }
+  try {
+    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const values: ParsedArgs['values'] = { ...parsed.values };
+    for (const [name, spec] of Object.entries(command.options)) {
+      if (values[name] === undefined && spec.default !== undefined) values[name] = spec.default;
+    }
+    return { values, positionals: parsed.positionals };
+  } catch (error) {
+    throw new UsageError(`${command.name}: ${(error as Error).message}`);
+  }
+}
+
+export function commandHelp(command: CliCommand): string {
+  const lines = [
+    `Usage: npm run pairdesk -- ${command.name}${command.positionals ? ` ${command.positionals}` : ''} [options]`,
+    '',
+    command.summary,
+    '',
+    'Options:',
+  ];
+  const rows = Object.entries(command.options).map(([name, spec]) => {
+    const flag = `--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
+    const def = spec.default !== undefined ? ` (default ${spec.default})` : '';
+    return [flag, `${spec.description}${def}`] as const;
+  });
+  rows.push(['--help', 'Show this help']);
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  for (const [flag, text] of rows) lines.push(`  ${flag.padEnd(width)}${text}`);
+  if (command.examples?.length) {
+    lines.push('', 'Examples:');
+    for (const example of command.examples) lines.push(`  ${example}`);
+  }
+  return lines.join('\n');
+}
+
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function requiredString(args: ParsedArgs, name: string): string {
+  const value = stringOption(args, name);
+  if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+export function numberOption(
+  args: ParsedArgs,
+  name: string,
+  check: { min?: number; max?: number; integer?: boolean } = {},
+): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  const bad =
+    text.trim() === '' ||
+    !Number.isFinite(value) ||
+    (check.integer === true && !Number.isInteger(value)) ||
+    (check.min !== undefined && value < check.min) ||
+    (check.max !== undefined && value > check.max);
+  if (bad) {
+    const range = [
+      check.integer ? 'an integer' : 'a number',
+      check.min !== undefined ? `>= ${check.min}` : '',
+      check.max !== undefined ? `<= ${check.max}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    throw new UsageError(`--${name} must be ${range}, got "${text}"`);
+  }
+  return value;
+}
+
+/** `btcusdt, ETHUSDT` → [`BTCUSDT`, `ETHUSDT`], each checked against Binance's symbol shape. */
+export function symbolList(text: string): string[] {
+  const symbols = text
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s.length > 0);
+  if (symbols.length === 0) throw new UsageError('--symbols needs at least one symbol');
+  for (const symbol of symbols) {
+    if (!/^[A-Z0-9]{2,30}$/.test(symbol)) {
+      throw new UsageError(`--symbols: "${symbol}" is not a Binance symbol (letters and digits)`);
+    }
+  }
+  return [...new Set(symbols)];
+}
