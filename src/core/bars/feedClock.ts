@@ -1,0 +1,42 @@
+/**
+ * The feed's clock: exchange event time, carried forward by the local monotonic clock while the
+ * feed is quiet. Bars are closed by this clock, not by wall time, so a replay of any date at any
+ * speed closes bars exactly as the live feed did, and local wall-clock skew never matters.
+ *
+ * Units: all times in milliseconds. `eventTimeMs` is exchange epoch time (Binance `E`);
+ * `localNowMs` is a local MONOTONIC clock (e.g. performance.now()), only its differences are used.
+ */
+export class FeedClock {
+  private lastEventMs = Number.NEGATIVE_INFINITY;
+  private localAtLastEventMs = 0;
+  /** Highest value returned so far: the clock never goes backwards. */
+  private floorMs = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Records an exchange event seen at local time `localNowMs`. Only a newer event time re-anchors
+   * the clock; older ones (out-of-order streams) are ignored.
+   */
+  observe(eventTimeMs: number, localNowMs: number): void {
+    if (eventTimeMs >= this.lastEventMs) {
+      this.lastEventMs = eventTimeMs;
+      this.localAtLastEventMs = localNowMs;
+    }
+  }
+
+  /**
+   * Feed time now (ms) = lastEventTime + (localNowMs − localNowAtLastEvent), clamped so it never
+   * decreases (a new event behind the carried-forward value holds the clock until it catches up).
+   * −Infinity before the first observed event.
+   */
+  now(localNowMs: number): number {
+    const elapsed = localNowMs - this.localAtLastEventMs;
+    const t = this.lastEventMs + (elapsed > 0 ? elapsed : 0);
+    if (t > this.floorMs) this.floorMs = t;
+    return this.floorMs;
+  }
+
+  /** Latest observed exchange event time (ms), −Infinity before the first. */
+  get lastEventTimeMs(): number {
+    return this.lastEventMs;
+  }
+}
