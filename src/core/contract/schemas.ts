@@ -1,0 +1,59 @@
+/**
+ * Runtime validation of every request that crosses a transport into the main process: one zod
+ * schema per request channel of the contract. The renderer is treated as untrusted input, so
+ * the Electron IPC handlers and the browser-mode bridge both run payloads through `parseRequest`
+ * before they reach the services.
+ */
+import { z } from 'zod';
+import type { Timeframe } from '../market/types';
+import { REQUEST_CHANNELS } from './contract';
+import type { RequestChannel, RequestOf } from './contract';
+
+/** Upper-case Binance-style symbol, e.g. `BTCUSDT`. */
+export const SYMBOL_PATTERN = /^[A-Z0-9]{2,30}$/;
+export const MAX_BARS_LIMIT = 100_000;
+
+const TIMEFRAME_VALUES = ['1s', '1m', '5m'] as const satisfies readonly Timeframe[];
+
+export const requestSchemas: { readonly [C in RequestChannel]: z.ZodType<RequestOf<C>> } = {
+  'session.snapshot': z.null(),
+  'bars.history': z
+    .object({
+      symbol: z
+        .string()
+        .regex(SYMBOL_PATTERN, 'symbol must be 2-30 upper-case letters or digits, e.g. BTCUSDT'),
+      timeframe: z.enum(TIMEFRAME_VALUES),
+      limit: z.number().int().min(1).max(MAX_BARS_LIMIT),
+    })
+    .strict(),
+};
+
+/** Thrown for a request that does not match its channel's schema; the message says why. */
+export class InvalidRequestError extends Error {
+  override readonly name = 'InvalidRequestError';
+}
+
+export function isRequestChannel(value: unknown): value is RequestChannel {
+  return typeof value === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(value);
+}
+
+/**
+ * Validates `payload` for `channel` and returns it typed; throws `InvalidRequestError` with a
+ * readable message such as `Invalid request for "bars.history": limit: Too big: expected number
+ * to be <=100000` otherwise. Never throws anything else.
+ */
+export function parseRequest<C extends RequestChannel>(channel: C, payload: unknown): RequestOf<C> {
+  if (!isRequestChannel(channel)) {
+    throw new InvalidRequestError(`Unknown request channel: ${JSON.stringify(String(channel))}`);
+  }
+  const schema = requestSchemas[channel] as z.ZodType<RequestOf<C>>;
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const details = result.error.issues
+    .map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'request';
+      return `${where}: ${issue.message}`;
+    })
+    .join('; ');
+  throw new InvalidRequestError(`Invalid request for "${channel}": ${details}`);
+}

@@ -1,0 +1,149 @@
+/**
+ * Electron bootstrap: the thin shell around the services. Starts the composition root, opens
+ * one hardened window, serves the contract over IPC and stops the services (flushing SQLite)
+ * before the app quits. All logic worth testing lives in security.ts / ipc.ts.
+ */
+import { BrowserWindow, app, dialog, ipcMain, session } from 'electron';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { SourceKind } from '../../core/contract/contract';
+import { startPairDeskApp } from '../app/pairDeskApp';
+import type { PairDeskApp } from '../app/pairDeskApp';
+import { forwardContractEvents, registerContractHandlers } from './ipc';
+import { resolveNativeBinding } from './nativeBinding';
+import {
+  createMainWindowOptions,
+  cspForAppUrl,
+  guardAllWebContents,
+  guardSession,
+} from './security';
+
+const here = dirname(fileURLToPath(import.meta.url)); // out/main
+const STOP_TIMEOUT_MS = 10_000;
+
+const log = (message: string): void => console.log(`[pairdesk] ${message}`);
+
+/** The page to load: the vite dev server in `electron-vite dev`, else the built index.html. */
+function resolveAppUrl(): string {
+  const devUrl = process.env['ELECTRON_RENDERER_URL'];
+  if (!app.isPackaged && devUrl && /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/?$/.test(devUrl)) {
+    return new URL(devUrl).href;
+  }
+  return pathToFileURL(join(here, '..', 'renderer', 'index.html')).href;
+}
+
+function resolveSource(): SourceKind {
+  const requested = process.env['PAIRDESK_SOURCE'];
+  return requested === 'demo' || requested === 'replay' ? requested : 'live';
+}
+
+const appUrl = resolveAppUrl();
+let mainWindow: BrowserWindow | null = null;
+let services: Promise<PairDeskApp | null> = Promise.resolve(null);
+let shutdown: 'running' | 'stopping' | 'done' = 'running';
+
+function createWindow(): BrowserWindow {
+  const icon = join(app.getAppPath(), 'resources', 'icon.png');
+  const window = new BrowserWindow(
+    createMainWindowOptions({
+      preloadPath: join(here, '..', 'preload', 'index.cjs'),
+      ...(existsSync(icon) ? { iconPath: icon } : {}),
+    }),
+  );
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  void window
+    .loadURL(appUrl)
+    .catch((error: unknown) => log(`failed to load ${appUrl}: ${String(error)}`));
+  mainWindow = window;
+  return window;
+}
+
+async function boot(): Promise<PairDeskApp> {
+  guardSession(session.defaultSession, cspForAppUrl(appUrl), log);
+  const dbFile = join(app.getPath('userData'), 'pairdesk.db');
+  const nativeBinding = resolveNativeBinding({
+    env: process.env,
+    projectRoot: app.getAppPath(),
+    electronVersion: process.versions.electron ?? '',
+  });
+  log(`database ${dbFile}${nativeBinding ? ` (native binding ${nativeBinding})` : ''}`);
+  const pairdesk = await startPairDeskApp({ dbFile, nativeBinding, source: resolveSource() });
+  const getMainWindow = (): BrowserWindow | null => mainWindow;
+  registerContractHandlers({
+    ipcMain,
+    host: pairdesk.host,
+    getMainWindow,
+    getAppUrl: () => appUrl,
+    log,
+  });
+  forwardContractEvents(pairdesk.host, getMainWindow);
+  createWindow();
+  return pairdesk;
+}
+
+async function stopServices(): Promise<void> {
+  const pairdesk = await services.catch(() => null);
+  if (!pairdesk) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log(`services did not stop within ${STOP_TIMEOUT_MS} ms; quitting anyway`);
+      resolve();
+    }, STOP_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([pairdesk.stop(), timeout]);
+  } catch (error) {
+    log(`error while stopping: ${String(error)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.enableSandbox();
+  guardAllWebContents(app, () => appUrl, log);
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.on('before-quit', (event) => {
+    if (shutdown === 'done') return;
+    event.preventDefault();
+    if (shutdown === 'stopping') return;
+    shutdown = 'stopping';
+    void stopServices().finally(() => {
+      shutdown = 'done';
+      app.quit();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('activate', () => {
+    if (mainWindow || shutdown !== 'running') return;
+    void services.then((pairdesk) => {
+      if (pairdesk && !mainWindow) createWindow();
+    });
+  });
+
+  services = app.whenReady().then(boot);
+  services.catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`failed to start: ${message}`);
+    dialog.showErrorBox('PairDesk could not start', message);
+    process.exitCode = 1;
+    app.quit();
+  });
+}

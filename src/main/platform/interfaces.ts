@@ -1,0 +1,29 @@
+/**
+ * Small platform capabilities the services may use, injected by whoever hosts them: the
+ * Electron adapter (src/main/electron/platform.ts) or a headless fallback (CLI, browser mode,
+ * tests). This file must stay free of `electron` so every host can implement it.
+ */
+
+/** Shows a desktop notification (or logs it when headless). */
+export interface Notifier {
+  notify(title: string, body: string): void;
+}
+
+/** A file-type filter of a save dialog, e.g. `{ name: 'CSV', extensions: ['csv'] }`. */
+export interface FileFilter {
+  name: string;
+  /** Extensions without the dot. */
+  extensions: string[];
+}
+
+/** Asks the user where to save a file. */
+export interface SaveDialog {
+  /** Resolves to the chosen absolute path, or null when the user cancelled. */
+  askSavePath(defaultName: string, filters: FileFilter[]): Promise<string | null>;
+}
+
+/** The platform capabilities handed to the services. */
+export interface Platform {
+  notifier: Notifier;
+  saveDialog: SaveDialog;
+}
