@@ -1,0 +1,4 @@
+export * from './prng';
+export * from './decimal';
+export * from './market';
+export * from './payloads';
