@@ -27,6 +27,12 @@ export interface SourceInfo {
   /** Human label, e.g. `Binance USD-M futures` or the replayed file name. */
   label: string;
   datasetId: number;
+  /** running: data may flow; ended: a replay reached its end; failed: see `error`. */
+  state: 'running' | 'ended' | 'failed';
+  /** Why the source failed or cannot connect, in plain words. */
+  error: string | null;
+  /** Replay speed factor (× original pace), null for live and demo. */
+  speed: number | null;
 }
 
 export interface SymbolPrice {
@@ -47,6 +53,67 @@ export interface IngestStats {
   dbSizeBytes: number;
 }
 
+export type HedgeMethod = 'static' | 'rolling' | 'kalman';
+export type Theme = 'dark' | 'light';
+export type TabId = 'prices' | 'analytics';
+
+export interface WindowBounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  maximized: boolean;
+}
+
+/** Everything the user can set; persisted in SQLite and restored on start. */
+export interface Settings {
+  source: SourceKind;
+  /** Capture file replayed when source = replay. */
+  replayFile: string | null;
+  /** Replay speed, × original pace. */
+  replaySpeed: number;
+  /** Subscribed symbols, upper-case. */
+  symbols: string[];
+  pairA: string;
+  pairB: string;
+  timeframe: Timeframe;
+  /** Rolling window W in bars (z-score, correlation, rolling hedge ratio). */
+  rollingWindow: number;
+  /** Bars of history loaded and analysed. */
+  lookback: number;
+  /** |z| that raises an alert. */
+  alertThreshold: number;
+  hedgeMethod: HedgeMethod;
+  theme: Theme;
+  activeTab: TabId;
+  /** Window and panel layout. */
+  layout: { sidebarWidth: number; window: WindowBounds | null };
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = {
+  source: 'live',
+  replayFile: null,
+  replaySpeed: 10,
+  symbols: ['BTCUSDT', 'ETHUSDT'],
+  pairA: 'BTCUSDT',
+  pairB: 'ETHUSDT',
+  timeframe: '1m',
+  rollingWindow: 60,
+  lookback: 1000,
+  alertThreshold: 2,
+  hedgeMethod: 'static',
+  theme: 'dark',
+  activeTab: 'prices',
+  layout: { sidebarWidth: 260, window: null },
+};
+
+/** A capture the replay source can play. */
+export interface ReplayFile {
+  path: string;
+  name: string;
+  sizeBytes: number;
+}
+
 /** Everything a freshly opened window needs to draw itself. */
 export interface SessionSnapshot {
   source: SourceInfo;
@@ -54,15 +121,28 @@ export interface SessionSnapshot {
   connection: ConnectionStatus;
   prices: SymbolPrice[];
   stats: IngestStats;
+  settings: Settings;
 }
 
 /** Requests the renderer may make: channel → request payload and response. */
 export interface RequestMap {
   'session.snapshot': { request: null; response: SessionSnapshot };
+  /** The last `limit` bars (oldest first) from SQLite, plus the in-progress one. */
   'bars.history': {
     request: { symbol: string; timeframe: Timeframe; limit: number };
     response: Bar[];
   };
+  /** Merges a partial update into the settings; returns the stored settings. */
+  'settings.update': { request: Partial<Settings>; response: Settings };
+  /** Switches the data source; the previous one is stopped (its data stays stored). */
+  'source.select': {
+    request: { kind: SourceKind; file?: string; speed?: number };
+    response: SourceInfo;
+  };
+  'symbols.add': { request: { symbol: string }; response: string[] };
+  'symbols.remove': { request: { symbol: string }; response: string[] };
+  /** Capture files offered by the replay source. */
+  'replay.files': { request: null; response: ReplayFile[] };
 }
 
 /** Events main pushes to the renderer: name → payload. Bursty ones arrive coalesced. */
@@ -72,6 +152,8 @@ export interface EventMap {
   stats: IngestStats;
   /** Bars closed or revised since the previous event, and the in-progress ones. */
   bars: { closed: Bar[]; inProgress: Bar[] };
+  source: SourceInfo;
+  settings: Settings;
 }
 
 export type RequestChannel = keyof RequestMap;
@@ -86,8 +168,27 @@ export interface PairDeskApi {
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
 }
 
-export const REQUEST_CHANNELS: readonly RequestChannel[] = ['session.snapshot', 'bars.history'];
-export const EVENT_NAMES: readonly EventName[] = ['connection', 'prices', 'stats', 'bars'];
+/** Every request channel once; a Record so that a channel missing here fails the type check. */
+const REQUEST_CHANNEL_SET: Readonly<Record<RequestChannel, true>> = {
+  'session.snapshot': true,
+  'bars.history': true,
+  'settings.update': true,
+  'source.select': true,
+  'symbols.add': true,
+  'symbols.remove': true,
+  'replay.files': true,
+};
+const EVENT_NAME_SET: Readonly<Record<EventName, true>> = {
+  connection: true,
+  prices: true,
+  stats: true,
+  bars: true,
+  source: true,
+  settings: true,
+};
+
+export const REQUEST_CHANNELS = Object.keys(REQUEST_CHANNEL_SET) as readonly RequestChannel[];
+export const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as readonly EventName[];
 
 /** IPC channel names used by the Electron transport. */
 export const IPC_INVOKE_PREFIX = 'pairdesk:invoke:';

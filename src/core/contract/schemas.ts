@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Timeframe } from '../market/types';
+import type { Settings, SourceKind } from './contract';
 import { REQUEST_CHANNELS } from './contract';
 import type { RequestChannel, RequestOf } from './contract';
 
@@ -14,18 +15,67 @@ export const SYMBOL_PATTERN = /^[A-Z0-9]{2,30}$/;
 export const MAX_BARS_LIMIT = 100_000;
 
 const TIMEFRAME_VALUES = ['1s', '1m', '5m'] as const satisfies readonly Timeframe[];
+const SOURCE_VALUES = ['live', 'demo', 'replay'] as const satisfies readonly SourceKind[];
+
+const symbol = z
+  .string()
+  .regex(SYMBOL_PATTERN, 'symbol must be 2-30 upper-case letters or digits, e.g. BTCUSDT');
+/** Replay speed: × original pace; 0 is not allowed (use a large factor for "as fast as possible"). */
+const speed = z.number().positive().max(10_000);
+
+const windowBounds = z
+  .object({
+    x: z.number().int(),
+    y: z.number().int(),
+    width: z.number().int().min(200).max(20_000),
+    height: z.number().int().min(200).max(20_000),
+    maximized: z.boolean(),
+  })
+  .strict();
+
+/** Every field optional: the request is a patch. Cross-field rules are checked by the service. */
+export const settingsPatchSchema: z.ZodType<Partial<Settings>> = z
+  .object({
+    source: z.enum(SOURCE_VALUES),
+    replayFile: z.string().min(1).max(4096).nullable(),
+    replaySpeed: speed,
+    symbols: z.array(symbol).min(1).max(50),
+    pairA: symbol,
+    pairB: symbol,
+    timeframe: z.enum(TIMEFRAME_VALUES),
+    rollingWindow: z.number().int().min(5).max(10_000),
+    lookback: z.number().int().min(20).max(MAX_BARS_LIMIT),
+    alertThreshold: z.number().positive().max(20),
+    hedgeMethod: z.enum(['static', 'rolling', 'kalman']),
+    theme: z.enum(['dark', 'light']),
+    activeTab: z.enum(['prices', 'analytics']),
+    layout: z
+      .object({ sidebarWidth: z.number().int().min(160).max(800), window: windowBounds.nullable() })
+      .strict(),
+  })
+  .strict()
+  .partial();
 
 export const requestSchemas: { readonly [C in RequestChannel]: z.ZodType<RequestOf<C>> } = {
   'session.snapshot': z.null(),
   'bars.history': z
     .object({
-      symbol: z
-        .string()
-        .regex(SYMBOL_PATTERN, 'symbol must be 2-30 upper-case letters or digits, e.g. BTCUSDT'),
+      symbol,
       timeframe: z.enum(TIMEFRAME_VALUES),
       limit: z.number().int().min(1).max(MAX_BARS_LIMIT),
     })
     .strict(),
+  'settings.update': settingsPatchSchema,
+  'source.select': z
+    .object({
+      kind: z.enum(SOURCE_VALUES),
+      file: z.string().min(1).max(4096).optional(),
+      speed: speed.optional(),
+    })
+    .strict(),
+  'symbols.add': z.object({ symbol }).strict(),
+  'symbols.remove': z.object({ symbol }).strict(),
+  'replay.files': z.null(),
 };
 
 /** Thrown for a request that does not match its channel's schema; the message says why. */

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   IPC_EVENT_CHANNEL,
   IPC_INVOKE_PREFIX,
+  DEFAULT_SETTINGS,
   REQUEST_CHANNELS,
 } from '../../../src/core/contract/contract';
 import type {
@@ -39,7 +40,16 @@ import { installFakeElectron } from './electronMock';
 const APP_URL = pathToFileURL('/opt/pairdesk/out/renderer/index.html').href;
 
 const SNAPSHOT: SessionSnapshot = {
-  source: { kind: 'demo', simulated: true, label: 'Simulated market', datasetId: 1 },
+  source: {
+    kind: 'demo',
+    simulated: true,
+    label: 'Simulated market',
+    datasetId: 1,
+    state: 'running',
+    error: null,
+    speed: null,
+  },
+  settings: { ...DEFAULT_SETTINGS },
   symbols: ['BTCUSDT', 'ETHUSDT'],
   connection: { state: 'live', reason: 'streaming', sinceMs: 1_700_000_000_000 },
   prices: [{ symbol: 'BTCUSDT', price: 65_000.5, timeMs: 1_700_000_000_500 }],

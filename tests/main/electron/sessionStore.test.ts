@@ -1,5 +1,6 @@
 // The renderer's session store (src/renderer/state) driven by a fake PairDeskApi; it lives here
 // with the other transport tests because it is the consumer of the preload API.
+import { DEFAULT_SETTINGS } from '../../../src/core/contract/contract';
 import { describe, expect, it } from 'vitest';
 import type {
   EventMap,
@@ -11,7 +12,16 @@ import { connectSession, createSessionStore } from '../../../src/renderer/state/
 import { NoTransportError, getApi } from '../../../src/renderer/transport';
 
 const SNAPSHOT: SessionSnapshot = {
-  source: { kind: 'demo', simulated: true, label: 'Simulated market', datasetId: 1 },
+  source: {
+    kind: 'demo',
+    simulated: true,
+    label: 'Simulated market',
+    datasetId: 1,
+    state: 'running',
+    error: null,
+    speed: null,
+  },
+  settings: { ...DEFAULT_SETTINGS },
   symbols: ['BTCUSDT', 'ETHUSDT'],
   connection: { state: 'connecting', reason: 'opening socket', sinceMs: 1_000 },
   prices: [
