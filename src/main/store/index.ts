@@ -1,0 +1,15 @@
+export { openDatabase, integrityCheck, dbSizeBytes } from './db';
+export type { OpenDatabaseOptions, IntegrityReport } from './db';
+export {
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  SchemaTooNewError,
+  migrate,
+  getUserVersion,
+} from './migrations';
+export type { Migration } from './migrations';
+export type { DatasetInfo, DatasetKind } from './datasets';
+export type { BarQuery, TickQuery, SymbolTickStats } from './queries';
+export type { BatchWriterOptions, FlushInfo, FlushReason, WriterStats } from './writer';
+export { PairDeskStore } from './store';
+export type { PairDeskStoreOptions, StoreStats } from './store';

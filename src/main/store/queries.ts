@@ -1,0 +1,126 @@
+import type Database from 'better-sqlite3';
+import type { Bar, Tick } from '../../core/market/types';
+import { rowToBar, rowToTick, type BarRow, type TickRow } from './rows';
+
+export interface BarQuery {
+  /** Inclusive lower bound on bar start (ms). */
+  fromMs?: number;
+  /** Exclusive upper bound on bar start (ms). */
+  toMs?: number;
+  /** Only the last N bars of the range (still returned oldest first). */
+  limitLast?: number;
+}
+
+export interface TickQuery {
+  /** Only this symbol (otherwise all symbols, alphabetically). */
+  symbol?: string;
+  /** Inclusive lower bound on trade time (ms). */
+  fromMs?: number;
+  /** Exclusive upper bound on trade time (ms). */
+  toMs?: number;
+}
+
+export interface SymbolTickStats {
+  symbol: string;
+  count: number;
+  minTradeId: number;
+  maxTradeId: number;
+}
+
+const TICK_COLUMNS =
+  'symbol, trade_id, time_ms, event_time_ms, price, qty, is_buyer_maker, stream, trade_type';
+const BAR_COLUMNS =
+  'symbol, timeframe_ms, start_ms, open, high, low, close, volume, quote_volume, trades, ' +
+  'taker_buy_volume, vwap';
+// Unbounded ranges as sentinels keep one statement per query shape.
+const MIN_MS = Number.MIN_SAFE_INTEGER;
+const MAX_MS = Number.MAX_SAFE_INTEGER;
+
+type BarArgs = [number, string, number, number, number];
+
+/** Read side. All statements are prepared once; the PK prefix serves every lookup. */
+export class StoreQueries {
+  private readonly barsStmt;
+  private readonly barsLastStmt;
+  private readonly ticksStmt;
+  private readonly ticksSymbolStmt;
+  private readonly countStmt;
+  private readonly countBySymbolStmt;
+  private readonly idRangeStmt;
+
+  constructor(db: Database.Database) {
+    const barWhere =
+      'dataset_id = ? AND symbol = ? AND timeframe_ms = ? AND start_ms >= ? AND start_ms < ?';
+    this.barsStmt = db.prepare<BarArgs, BarRow>(
+      `SELECT ${BAR_COLUMNS} FROM bars WHERE ${barWhere} ORDER BY start_ms`,
+    );
+    this.barsLastStmt = db.prepare<[...BarArgs, number], BarRow>(
+      `SELECT * FROM (SELECT ${BAR_COLUMNS} FROM bars WHERE ${barWhere}
+         ORDER BY start_ms DESC LIMIT ?) ORDER BY start_ms`,
+    );
+    // ORDER BY needs a sort (the PK is ordered by trade_id, not time); SQLite's external sorter
+    // spills to temp files, so memory stays bounded on big exports. Two statements, because
+    // `symbol = coalesce(?, symbol)` would stop SQLite from seeking the (dataset_id, symbol) prefix.
+    const timeWhere = 'time_ms >= ? AND time_ms < ?';
+    this.ticksStmt = db.prepare<[number, number, number], TickRow>(
+      `SELECT ${TICK_COLUMNS} FROM ticks WHERE dataset_id = ? AND ${timeWhere}
+       ORDER BY symbol, time_ms, trade_id`,
+    );
+    this.ticksSymbolStmt = db.prepare<[number, string, number, number], TickRow>(
+      `SELECT ${TICK_COLUMNS} FROM ticks WHERE dataset_id = ? AND symbol = ? AND ${timeWhere}
+       ORDER BY time_ms, trade_id`,
+    );
+    this.countStmt = db
+      .prepare<[number, string], number>(
+        'SELECT count(*) FROM ticks WHERE dataset_id = ? AND symbol = ?',
+      )
+      .pluck();
+    this.countBySymbolStmt = db.prepare<[number], SymbolTickStats>(
+      `SELECT symbol, count(*) AS count, min(trade_id) AS minTradeId, max(trade_id) AS maxTradeId
+       FROM ticks WHERE dataset_id = ? GROUP BY symbol ORDER BY symbol`,
+    );
+    // min/max over the PK suffix: two B-tree seeks, O(log n).
+    this.idRangeStmt = db.prepare<
+      [number, string, number, string],
+      { min: number | null; max: number | null }
+    >(
+      `SELECT (SELECT min(trade_id) FROM ticks WHERE dataset_id = ? AND symbol = ?) AS min,
+              (SELECT max(trade_id) FROM ticks WHERE dataset_id = ? AND symbol = ?) AS max`,
+    );
+  }
+
+  bars(datasetId: number, symbol: string, timeframeMs: number, q: BarQuery = {}): Bar[] {
+    const args: BarArgs = [datasetId, symbol, timeframeMs, q.fromMs ?? MIN_MS, q.toMs ?? MAX_MS];
+    const rows =
+      q.limitLast === undefined
+        ? this.barsStmt.all(...args)
+        : this.barsLastStmt.all(...args, Math.max(0, Math.floor(q.limitLast)));
+    return rows.map(rowToBar);
+  }
+
+  /** Streams rows (statement.iterate), so exports of millions of ticks stay flat in memory. */
+  *ticks(datasetId: number, q: TickQuery = {}): Generator<Tick, void, undefined> {
+    const from = q.fromMs ?? MIN_MS;
+    const to = q.toMs ?? MAX_MS;
+    const rows =
+      q.symbol === undefined
+        ? this.ticksStmt.iterate(datasetId, from, to)
+        : this.ticksSymbolStmt.iterate(datasetId, q.symbol, from, to);
+    for (const row of rows) yield rowToTick(row);
+  }
+
+  tickCount(datasetId: number, symbol: string): number {
+    return this.countStmt.get(datasetId, symbol) ?? 0;
+  }
+
+  /** Per-symbol count and trade id range. Scans the dataset's ticks once. */
+  symbolStats(datasetId: number): SymbolTickStats[] {
+    return this.countBySymbolStmt.all(datasetId);
+  }
+
+  /** Lowest and highest stored trade id of a symbol, or undefined when it has none. */
+  tradeIdRange(datasetId: number, symbol: string): { min: number; max: number } | undefined {
+    const r = this.idRangeStmt.get(datasetId, symbol, datasetId, symbol);
+    return r && r.min !== null && r.max !== null ? { min: r.min, max: r.max } : undefined;
+  }
+}

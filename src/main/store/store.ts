@@ -1,0 +1,228 @@
+import type Database from 'better-sqlite3';
+import type { Bar, Tick } from '../../core/market/types';
+import { DatasetRepo, type DatasetInfo, type DatasetKind } from './datasets';
+import {
+  dbSizeBytes,
+  integrityCheck,
+  openDatabase,
+  type IntegrityReport,
+  type OpenDatabaseOptions,
+} from './db';
+import { StoreQueries, type BarQuery, type SymbolTickStats, type TickQuery } from './queries';
+import { BatchWriter, type BatchWriterOptions, type FlushInfo, type WriterStats } from './writer';
+
+export interface PairDeskStoreOptions extends OpenDatabaseOptions, BatchWriterOptions {
+  /**
+   * On close, fold the WAL back into the main file and truncate it (default true), so the
+   * data file is self-contained when the app is not running.
+   */
+  checkpointOnClose?: boolean;
+}
+
+export type StoreStats = WriterStats;
+
+/**
+ * PairDesk's persistent store: datasets, batched tick/bar writes, and the read queries the UI
+ * and exports need. One instance owns one better-sqlite3 connection; all calls are synchronous
+ * on the main process thread (batches are small enough, ~ms, not to stall the event loop).
+ *
+ * Shutdown: call close() (e.g. from Electron's `before-quit`); it flushes everything queued, so a
+ * graceful stop loses nothing. A SIGKILL loses at most the batch not yet flushed (≤ batchSize
+ * ticks or ≤ flushIntervalMs of data); committed batches survive (see db.ts on WAL + NORMAL).
+ */
+export class PairDeskStore {
+  private readonly datasets: DatasetRepo;
+  private readonly queries: StoreQueries;
+  private readonly writer: BatchWriter | undefined;
+  private readonly settingGet;
+  private readonly settingSet;
+  private readonly settingDelete;
+  private closed = false;
+
+  static open(file: string, opts: PairDeskStoreOptions = {}): PairDeskStore {
+    return new PairDeskStore(openDatabase(file, opts), opts);
+  }
+
+  /** Takes ownership of an already opened and migrated connection (see openDatabase). */
+  constructor(
+    readonly db: Database.Database,
+    private readonly opts: PairDeskStoreOptions = {},
+  ) {
+    this.datasets = new DatasetRepo(db);
+    this.queries = new StoreQueries(db);
+    this.writer = db.readonly ? undefined : new BatchWriter(db, this.datasets, opts);
+    this.settingGet = db
+      .prepare<[string], string>('SELECT value FROM settings WHERE key = ?')
+      .pluck();
+    this.settingSet = db.prepare<[string, string]>(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+    this.settingDelete = db.prepare<[string]>('DELETE FROM settings WHERE key = ?');
+  }
+
+  // ---- datasets -------------------------------------------------------------------------
+
+  /** A new dataset. Use one per replay file/run and one per demo (simulate) run. */
+  createDataset(kind: DatasetKind, label: string, source: string | null = null): DatasetInfo {
+    if (kind === 'live') return this.getOrCreateLiveDataset(label, source);
+    return this.datasets.create(kind, label, source);
+  }
+
+  /** The single long-lived live dataset, created on first use. */
+  getOrCreateLiveDataset(label = 'Live', source: string | null = null): DatasetInfo {
+    return this.datasets.getOrCreateLive(label, source);
+  }
+
+  getDataset(id: number): DatasetInfo | undefined {
+    return this.datasets.get(id);
+  }
+
+  /** All datasets, oldest first. Counts and time span come from maintained counters (no scan). */
+  listDatasets(): DatasetInfo[] {
+    return this.datasets.list();
+  }
+
+  /** Most recently created dataset (optionally of one kind). */
+  latestDataset(kind?: DatasetKind): DatasetInfo | undefined {
+    return this.datasets.latest(kind);
+  }
+
+  /** Deletes a dataset with its ticks and bars (pending writes for it are dropped). */
+  deleteDataset(id: number): boolean {
+    this.writer?.discard(id);
+    return this.datasets.delete(id);
+  }
+
+  // ---- writes ---------------------------------------------------------------------------
+
+  /** Queues a tick; duplicates of stored (dataset, symbol, tradeId) are ignored at flush. */
+  enqueueTick(datasetId: number, tick: Tick): void {
+    this.requireWriter().enqueueTick(datasetId, tick);
+  }
+
+  /** Queues a bar; it replaces any stored bar with the same (symbol, timeframe, start). */
+  enqueueBar(datasetId: number, bar: Bar): void {
+    this.requireWriter().enqueueBar(datasetId, bar);
+  }
+
+  /** Commits everything queued now (one transaction). Throws if the write fails. */
+  flush(): FlushInfo | undefined {
+    return this.writer?.flush('manual');
+  }
+
+  stats(): StoreStats {
+    return (
+      this.writer?.stats() ?? {
+        ticksWritten: 0,
+        ticksIgnored: 0,
+        barsWritten: 0,
+        flushes: 0,
+        lastFlushMs: 0,
+        pending: 0,
+        failedFlushes: 0,
+        lastError: null,
+      }
+    );
+  }
+
+  // ---- reads (they see queued writes: pending data is flushed first) ---------------------
+
+  bars(datasetId: number, symbol: string, timeframeMs: number, q?: BarQuery): Bar[] {
+    this.flushBeforeRead();
+    return this.queries.bars(datasetId, symbol, timeframeMs, q);
+  }
+
+  /**
+   * Ticks ordered by symbol, then time, then trade id, streamed row by row. While the iterator
+   * is open the connection is busy, so automatic flushes wait (the queue just grows); finish or
+   * `return()` the iterator (for…of with break does) to resume them.
+   */
+  *ticks(datasetId: number, q?: TickQuery): Generator<Tick, void, undefined> {
+    this.flushBeforeRead();
+    this.writer?.readerOpened();
+    try {
+      yield* this.queries.ticks(datasetId, q);
+    } finally {
+      this.writer?.readerClosed();
+    }
+  }
+
+  /** Stored ticks of one symbol, or of the whole dataset when symbol is omitted. */
+  tickCount(datasetId: number, symbol?: string): number {
+    this.flushBeforeRead();
+    if (symbol !== undefined) return this.queries.tickCount(datasetId, symbol);
+    return this.datasets.get(datasetId)?.tickCount ?? 0;
+  }
+
+  /** Per symbol: tick count and min/max trade id (one scan of the dataset). */
+  symbolStats(datasetId: number): SymbolTickStats[] {
+    this.flushBeforeRead();
+    return this.queries.symbolStats(datasetId);
+  }
+
+  /** Lowest/highest stored trade id of a symbol (two index seeks). */
+  tradeIdRange(datasetId: number, symbol: string): { min: number; max: number } | undefined {
+    this.flushBeforeRead();
+    return this.queries.tradeIdRange(datasetId, symbol);
+  }
+
+  // ---- settings (JSON values) -------------------------------------------------------------
+
+  getSetting(key: string): unknown {
+    const v = this.settingGet.get(key);
+    return v === undefined ? undefined : (JSON.parse(v) as unknown);
+  }
+
+  setSetting(key: string, value: unknown): void {
+    const json = JSON.stringify(value);
+    if (json === undefined) throw new TypeError(`setting ${key}: value is not JSON-serialisable`);
+    this.settingSet.run(key, json);
+  }
+
+  deleteSetting(key: string): void {
+    this.settingDelete.run(key);
+  }
+
+  // ---- maintenance ------------------------------------------------------------------------
+
+  /** Main file pages + WAL, in bytes. */
+  dbSizeBytes(): number {
+    return dbSizeBytes(this.db);
+  }
+
+  /** Full `PRAGMA integrity_check`; O(file size), meant for diagnostics and tests. */
+  integrityCheck(): IntegrityReport {
+    this.flushBeforeRead();
+    return integrityCheck(this.db);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Flushes everything queued, checkpoints the WAL (optional) and closes the connection. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.writer?.close();
+      if (!this.db.readonly && (this.opts.checkpointOnClose ?? true)) {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      }
+    } finally {
+      this.db.close();
+    }
+  }
+
+  private requireWriter(): BatchWriter {
+    if (this.writer === undefined) throw new Error('store was opened read-only');
+    return this.writer;
+  }
+
+  private flushBeforeRead(): void {
+    // Read-your-writes for callers; skipped while an export iterator holds the connection.
+    if (this.writer !== undefined && this.writer.pending > 0 && !this.writer.reading) {
+      this.writer.flush('manual');
+    }
+  }
+}
