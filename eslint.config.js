@@ -2,13 +2,26 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'coverage', 'test-results', 'tests/fixtures'] },
+  {
+    ignores: [
+      'node_modules',
+      'out',
+      'dist',
+      'coverage',
+      'test-results',
+      'tests/fixtures',
+      '.cache',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -17,7 +30,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'electron', 'ws', 'better-sqlite3', 'fs', 'path', 'os', 'zlib', 'worker_threads', 'react*', 'echarts*'] },
+        {
+          patterns: [
+            'node:*',
+            'electron',
+            'ws',
+            'better-sqlite3',
+            'fs',
+            'path',
+            'os',
+            'zlib',
+            'worker_threads',
+            'react*',
+            'echarts*',
+          ],
+        },
       ],
     },
   },

@@ -40,8 +40,8 @@ export const MIGRATIONS: readonly Migration[] = [
         -- stream: 0 = aggTrade, 1 = trade. trade_type: 0 = MARKET, 1 = INSURANCE_FUND, 2 = ADL.
         -- Small integers are stored in 0-1 bytes (SQLite serial types 8/9 for 0 and 1).
         -- price/qty keep the exact decimal text received from the exchange.
-        -- The key has no stream column: a dataset records one trade stream per symbol (aggTrade
-        -- and trade ids are separate sequences and would collide as "duplicates").
+        -- aggTrade and trade ids are separate sequences, so the stream is part of the key: a
+        -- dataset may hold both streams of a symbol without one's ids shadowing the other's.
         -- No declared foreign key on ticks: SQLite probes the parent row on every child insert,
         -- measured at ~30% of the tick insert CPU cost (bench/store.ts). The store checks a
         -- dataset id once when it first queues for it, and the trigger below cascades deletes.
@@ -56,7 +56,7 @@ export const MIGRATIONS: readonly Migration[] = [
           is_buyer_maker INTEGER NOT NULL,
           stream         INTEGER NOT NULL CHECK (stream IN (0, 1)),
           trade_type     INTEGER NOT NULL CHECK (trade_type IN (0, 1, 2)),
-          PRIMARY KEY (dataset_id, symbol, trade_id)
+          PRIMARY KEY (dataset_id, symbol, stream, trade_id)
         ) WITHOUT ROWID;
 
         CREATE TRIGGER datasets_delete_ticks AFTER DELETE ON datasets BEGIN

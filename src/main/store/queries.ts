@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Bar, Tick } from '../../core/market/types';
-import { rowToBar, rowToTick, type BarRow, type TickRow } from './rows';
+import type { Bar, Tick, TradeStream } from '../../core/market/types';
+import { rowToBar, rowToTick, streamCode, streamOf, type BarRow, type TickRow } from './rows';
 
 export interface BarQuery {
   /** Inclusive lower bound on bar start (ms). */
@@ -22,6 +22,7 @@ export interface TickQuery {
 
 export interface SymbolTickStats {
   symbol: string;
+  stream: TradeStream;
   count: number;
   minTradeId: number;
   maxTradeId: number;
@@ -47,6 +48,7 @@ export class StoreQueries {
   private readonly countStmt;
   private readonly countBySymbolStmt;
   private readonly idRangeStmt;
+  private readonly newestStmt;
 
   constructor(db: Database.Database) {
     const barWhere =
@@ -75,17 +77,27 @@ export class StoreQueries {
         'SELECT count(*) FROM ticks WHERE dataset_id = ? AND symbol = ?',
       )
       .pluck();
-    this.countBySymbolStmt = db.prepare<[number], SymbolTickStats>(
-      `SELECT symbol, count(*) AS count, min(trade_id) AS minTradeId, max(trade_id) AS maxTradeId
-       FROM ticks WHERE dataset_id = ? GROUP BY symbol ORDER BY symbol`,
+    this.countBySymbolStmt = db.prepare<
+      [number],
+      { symbol: string; stream: number; count: number; minTradeId: number; maxTradeId: number }
+    >(
+      `SELECT symbol, stream, count(*) AS count, min(trade_id) AS minTradeId,
+              max(trade_id) AS maxTradeId
+       FROM ticks WHERE dataset_id = ? GROUP BY symbol, stream ORDER BY symbol, stream`,
     );
     // min/max over the PK suffix: two B-tree seeks, O(log n).
     this.idRangeStmt = db.prepare<
-      [number, string, number, string],
+      [number, string, number, number, string, number],
       { min: number | null; max: number | null }
     >(
-      `SELECT (SELECT min(trade_id) FROM ticks WHERE dataset_id = ? AND symbol = ?) AS min,
-              (SELECT max(trade_id) FROM ticks WHERE dataset_id = ? AND symbol = ?) AS max`,
+      `SELECT (SELECT min(trade_id) FROM ticks WHERE dataset_id = ? AND symbol = ? AND stream = ?) AS min,
+              (SELECT max(trade_id) FROM ticks WHERE dataset_id = ? AND symbol = ? AND stream = ?) AS max`,
+    );
+    // Newest first along the PK: exchange ids grow with trade time, so a caller reading back to
+    // a time stops after the rows it needs instead of scanning the symbol's history.
+    this.newestStmt = db.prepare<[number, string, number], TickRow>(
+      `SELECT ${TICK_COLUMNS} FROM ticks WHERE dataset_id = ? AND symbol = ? AND stream = ?
+       ORDER BY trade_id DESC`,
     );
   }
 
@@ -113,14 +125,29 @@ export class StoreQueries {
     return this.countStmt.get(datasetId, symbol) ?? 0;
   }
 
-  /** Per-symbol count and trade id range. Scans the dataset's ticks once. */
+  /** Per (symbol, stream): count and trade id range. Scans the dataset's ticks once. */
   symbolStats(datasetId: number): SymbolTickStats[] {
-    return this.countBySymbolStmt.all(datasetId);
+    return this.countBySymbolStmt.all(datasetId).map((r) => ({ ...r, stream: streamOf(r.stream) }));
   }
 
-  /** Lowest and highest stored trade id of a symbol, or undefined when it has none. */
-  tradeIdRange(datasetId: number, symbol: string): { min: number; max: number } | undefined {
-    const r = this.idRangeStmt.get(datasetId, symbol, datasetId, symbol);
+  /** Lowest and highest stored trade id of a symbol's stream, or undefined when it has none. */
+  tradeIdRange(
+    datasetId: number,
+    symbol: string,
+    stream: TradeStream,
+  ): { min: number; max: number } | undefined {
+    const code = streamCode(stream);
+    const r = this.idRangeStmt.get(datasetId, symbol, code, datasetId, symbol, code);
     return r && r.min !== null && r.max !== null ? { min: r.min, max: r.max } : undefined;
+  }
+
+  /** A symbol's ticks of one stream, newest trade id first (streamed). */
+  *newestTicks(
+    datasetId: number,
+    symbol: string,
+    stream: TradeStream,
+  ): Generator<Tick, void, undefined> {
+    for (const row of this.newestStmt.iterate(datasetId, symbol, streamCode(stream)))
+      yield rowToTick(row);
   }
 }

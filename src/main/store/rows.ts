@@ -48,6 +48,10 @@ export function streamCode(s: TradeStream): number {
   return s === 'trade' ? 1 : 0;
 }
 
+export function streamOf(code: number): TradeStream {
+  return STREAMS[code] ?? 'aggTrade';
+}
+
 export function tradeTypeCode(t: TradeType): number {
   return t === 'MARKET' ? 0 : t === 'INSURANCE_FUND' ? 1 : 2;
 }

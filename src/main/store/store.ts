@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Bar, Tick } from '../../core/market/types';
+import type { Bar, Tick, TradeStream } from '../../core/market/types';
 import { DatasetRepo, type DatasetInfo, type DatasetKind } from './datasets';
 import {
   dbSizeBytes,
@@ -160,10 +160,33 @@ export class PairDeskStore {
     return this.queries.symbolStats(datasetId);
   }
 
-  /** Lowest/highest stored trade id of a symbol (two index seeks). */
-  tradeIdRange(datasetId: number, symbol: string): { min: number; max: number } | undefined {
+  /** Lowest/highest stored trade id of a symbol's stream (two index seeks). */
+  tradeIdRange(
+    datasetId: number,
+    symbol: string,
+    stream: TradeStream = 'aggTrade',
+  ): { min: number; max: number } | undefined {
     this.flushBeforeRead();
-    return this.queries.tradeIdRange(datasetId, symbol);
+    return this.queries.tradeIdRange(datasetId, symbol, stream);
+  }
+
+  /**
+   * A symbol's ticks of one stream, newest trade id first, streamed: read back from the end
+   * (e.g. to resume bars after a restart) without scanning the whole history. Same iterator
+   * rules as ticks().
+   */
+  *newestTicks(
+    datasetId: number,
+    symbol: string,
+    stream: TradeStream,
+  ): Generator<Tick, void, undefined> {
+    this.flushBeforeRead();
+    this.writer?.readerOpened();
+    try {
+      yield* this.queries.newestTicks(datasetId, symbol, stream);
+    } finally {
+      this.writer?.readerClosed();
+    }
   }
 
   // ---- settings (JSON values) -------------------------------------------------------------

@@ -286,10 +286,41 @@ describe('queries', () => {
     expect(store.tradeIdRange(ds.id, 'BTCUSDT')).toEqual({ min: 2, max: 4 });
     expect(store.tradeIdRange(ds.id, 'XRPUSDT')).toBeUndefined();
     expect(store.symbolStats(ds.id)).toEqual([
-      { symbol: 'ADAUSDT', count: 2, minTradeId: 8, maxTradeId: 9 },
-      { symbol: 'BTCUSDT', count: 3, minTradeId: 2, maxTradeId: 4 },
-      { symbol: 'ETHUSDT', count: 2, minTradeId: 1, maxTradeId: 5 },
+      { symbol: 'ADAUSDT', stream: 'aggTrade', count: 1, minTradeId: 8, maxTradeId: 8 },
+      { symbol: 'ADAUSDT', stream: 'trade', count: 1, minTradeId: 9, maxTradeId: 9 },
+      { symbol: 'BTCUSDT', stream: 'aggTrade', count: 3, minTradeId: 2, maxTradeId: 4 },
+      { symbol: 'ETHUSDT', stream: 'aggTrade', count: 2, minTradeId: 1, maxTradeId: 5 },
     ]);
+    expect(store.tradeIdRange(ds.id, 'ADAUSDT', 'trade')).toEqual({ min: 9, max: 9 });
+  });
+
+  it('keeps the same id on the aggTrade and trade streams of a symbol apart', () => {
+    const { store } = newStore();
+    const ds = store.createDataset('replay', 'both streams');
+    store.enqueueTick(ds.id, makeTick(7, { symbol: 'BTCUSDT', stream: 'aggTrade', timeMs: 1 }));
+    store.enqueueTick(ds.id, makeTick(7, { symbol: 'BTCUSDT', stream: 'trade', timeMs: 2 }));
+    store.enqueueTick(ds.id, makeTick(7, { symbol: 'BTCUSDT', stream: 'trade', timeMs: 3 })); // repeat
+    expect(store.tickCount(ds.id, 'BTCUSDT')).toBe(2);
+    expect(store.stats().ticksIgnored).toBe(1);
+    expect([...store.ticks(ds.id)].map((t) => `${t.stream}:${t.timeMs}`)).toEqual([
+      'aggTrade:1',
+      'trade:2',
+    ]);
+  });
+
+  it('reads a stream back from its newest trade id', () => {
+    const { store } = newStore({ batchSize: 100 });
+    const ds = store.createDataset('replay', 'newest');
+    for (let i = 1; i <= 250; i++)
+      store.enqueueTick(ds.id, makeTick(i, { symbol: 'ETHUSDT', timeMs: i * 10 }));
+    const ids: number[] = [];
+    for (const t of store.newestTicks(ds.id, 'ETHUSDT', 'aggTrade')) {
+      if (t.timeMs < 2_400) break;
+      ids.push(t.tradeId);
+    }
+    expect(ids).toEqual([250, 249, 248, 247, 246, 245, 244, 243, 242, 241, 240]);
+    store.enqueueTick(ds.id, makeTick(251, { symbol: 'ETHUSDT', timeMs: 2_510 })); // writer resumed
+    expect(store.tickCount(ds.id, 'ETHUSDT')).toBe(251);
   });
 
   it('streams a large export while ingestion keeps queueing (flush waits for the iterator)', () => {
