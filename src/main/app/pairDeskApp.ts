@@ -1,25 +1,402 @@
 /**
- * Composition root of the main-process services, shared by the Electron bootstrap, the CLI
- * and the browser mode. (Stub: the lead is wiring the real services.)
+ * Composition root of the main-process services, shared by the Electron bootstrap, the CLI and
+ * the browser mode: the SQLite store, the running source (live / demo / replay) and the event
+ * hub that turns the ingestion firehose into coalesced contract events. It implements the
+ * contract's main side (`ContractHost`); transports only carry it.
  */
-import type { ContractHost, SourceKind } from '../../core/contract/contract';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  DEFAULT_SETTINGS,
+  type ConnectionStatus,
+  type ContractHost,
+  type EventEnvelope,
+  type EventMap,
+  type EventName,
+  type IngestStats,
+  type ReplayFile,
+  type RequestChannel,
+  type RequestOf,
+  type ResponseOf,
+  type SessionSnapshot,
+  type Settings,
+  type SourceInfo,
+  type SourceKind,
+  type SymbolPrice,
+} from '../../core/contract/contract';
+import { BarEventBatcher } from '../../core/events/barEventBatcher';
+import { TIMEFRAME_MS, type Bar } from '../../core/market/types';
+import type { Platform } from '../platform/interfaces';
+import { PairDeskStore } from '../store/store';
+import { SourceSession } from './sourceSession';
 
 export interface PairDeskAppOptions {
   /** SQLite database file (the Electron app keeps it under the user-data folder). */
   dbFile: string;
   /** better-sqlite3 binary built for the running ABI (Electron passes its rebuilt copy). */
   nativeBinding?: string;
-  source: SourceKind;
+  /** Source to start with; default: the one stored in the settings. */
+  source?: SourceKind;
+  /** Capture file for the replay source (overrides the stored one). */
+  replayFile?: string;
+  replaySpeed?: number;
   symbols?: string[];
-  /** Base WebSocket URL of the feed (default Binance USD-M futures). */
+  /** Base WebSocket URL of the live feed (default Binance USD-M futures). */
   feedUrl?: string;
+  /** Folders whose NDJSON captures the replay source offers. */
+  replayDirs?: string[];
+  /** Demo market: aggTrades per second and seed. */
+  demoRate?: number;
+  demoSeed?: number;
+  /** Native notifications and dialogs (Electron); absent in headless modes. */
+  platform?: Platform;
+  /** UI event rate: bars/prices are flushed at most this often (ms). Default 50 (20 Hz). */
+  eventIntervalMs?: number;
 }
 
 export interface PairDeskApp {
   host: ContractHost;
+  /** The live services, for the Electron bootstrap and tests. */
+  readonly services: PairDeskServices;
   stop(): Promise<void>;
 }
 
-export async function startPairDeskApp(_options: PairDeskAppOptions): Promise<PairDeskApp> {
-  throw new Error('startPairDeskApp: not wired yet');
+const SETTINGS_KEY = 'settings';
+const CAPTURE_FILE = /\.(ndjson|jsonl)(\.gz)?$/i;
+
+function storedSettings(store: PairDeskStore): Settings {
+  const raw = store.getSetting(SETTINGS_KEY);
+  const merged: Settings = { ...DEFAULT_SETTINGS, layout: { ...DEFAULT_SETTINGS.layout } };
+  if (raw && typeof raw === 'object') Object.assign(merged, raw as Partial<Settings>);
+  return merged;
+}
+
+/** Pair A/B must be two different subscribed symbols; repairs a stored or patched state. */
+function normalisePair(settings: Settings): Settings {
+  const symbols = settings.symbols.length > 0 ? settings.symbols : [...DEFAULT_SETTINGS.symbols];
+  let { pairA, pairB } = settings;
+  if (!symbols.includes(pairA)) pairA = symbols[0];
+  if (!symbols.includes(pairB) || pairB === pairA)
+    pairB = symbols.find((s) => s !== pairA) ?? pairA;
+  return { ...settings, symbols, pairA, pairB };
+}
+
+export class PairDeskServices implements ContractHost {
+  readonly store: PairDeskStore;
+  private settingsValue: Settings;
+  private session: SourceSession | undefined;
+  private sourceInfo: SourceInfo;
+  private connectionStatus: ConnectionStatus = {
+    state: 'stopped',
+    reason: 'not started',
+    sinceMs: Date.now(),
+  };
+  private readonly listeners = new Set<(envelope: EventEnvelope) => void>();
+  private readonly batcher = new BarEventBatcher();
+  private readonly flushTimer: NodeJS.Timeout;
+  private readonly statsTimer: NodeJS.Timeout;
+  private switching: Promise<SourceInfo> = Promise.resolve(null as unknown as SourceInfo);
+  private stopped = false;
+
+  constructor(private readonly options: PairDeskAppOptions) {
+    this.store = PairDeskStore.open(options.dbFile, { nativeBinding: options.nativeBinding });
+    const settings = storedSettings(this.store);
+    if (options.source) settings.source = options.source;
+    if (options.replayFile) settings.replayFile = resolve(options.replayFile);
+    if (options.replaySpeed) settings.replaySpeed = options.replaySpeed;
+    if (options.symbols?.length) settings.symbols = options.symbols;
+    this.settingsValue = normalisePair(settings);
+    this.store.setSetting(SETTINGS_KEY, this.settingsValue);
+    this.sourceInfo = {
+      kind: this.settingsValue.source,
+      simulated: this.settingsValue.source === 'demo',
+      label: 'starting',
+      datasetId: 0,
+      state: 'running',
+      error: null,
+      speed: null,
+    };
+    this.flushTimer = setInterval(() => this.flushBars(), options.eventIntervalMs ?? 50);
+    this.statsTimer = setInterval(() => this.emit('stats', this.ingestStats()), 1_000);
+    this.flushTimer.unref();
+    this.statsTimer.unref();
+  }
+
+  /** Starts the source stored in the settings. */
+  async start(): Promise<SourceInfo> {
+    const s = this.settingsValue;
+    return this.selectSource(s.source, s.replayFile ?? undefined, s.replaySpeed);
+  }
+
+  get settings(): Settings {
+    return this.settingsValue;
+  }
+
+  get source(): SourceInfo {
+    return this.sourceInfo;
+  }
+
+  get currentSession(): SourceSession | undefined {
+    return this.session;
+  }
+
+  // ---- ContractHost -------------------------------------------------------------------------
+
+  async handle<C extends RequestChannel>(
+    channel: C,
+    request: RequestOf<C>,
+  ): Promise<ResponseOf<C>> {
+    // Each branch returns the response type of its channel; TypeScript cannot narrow C from the
+    // switch, so the result is widened once here.
+    const respond = (value: unknown): ResponseOf<C> => value as ResponseOf<C>;
+    switch (channel) {
+      case 'session.snapshot':
+        return respond(this.snapshot());
+      case 'bars.history': {
+        const r = request as RequestOf<'bars.history'>;
+        return respond(this.barHistory(r.symbol, TIMEFRAME_MS[r.timeframe], r.limit));
+      }
+      case 'settings.update':
+        return respond(await this.updateSettings(request as RequestOf<'settings.update'>));
+      case 'source.select': {
+        const r = request as RequestOf<'source.select'>;
+        return respond(await this.selectSource(r.kind, r.file, r.speed));
+      }
+      case 'symbols.add':
+        return respond(await this.addSymbol((request as RequestOf<'symbols.add'>).symbol));
+      case 'symbols.remove':
+        return respond(await this.removeSymbol((request as RequestOf<'symbols.remove'>).symbol));
+      case 'replay.files':
+        return respond(this.replayFiles());
+      default:
+        throw new Error(`unknown request channel ${String(channel)}`);
+    }
+  }
+
+  subscribe(listener: (envelope: EventEnvelope) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- requests -----------------------------------------------------------------------------
+
+  snapshot(): SessionSnapshot {
+    return {
+      source: this.sourceInfo,
+      symbols: [...this.settingsValue.symbols],
+      connection: this.connectionStatus,
+      prices: this.prices(),
+      stats: this.ingestStats(),
+      settings: this.settingsValue,
+    };
+  }
+
+  /** The last `limit` stored bars, oldest first, plus the in-progress bar when there is one. */
+  barHistory(symbol: string, timeframeMs: number, limit: number): Bar[] {
+    const datasetId = this.sourceInfo.datasetId;
+    if (datasetId === 0) return [];
+    const bars = this.store.bars(datasetId, symbol, timeframeMs, { limitLast: limit });
+    const current = this.session?.recorder.pipeline.aggregator.current(symbol, timeframeMs);
+    if (current && (bars.length === 0 || current.startMs > bars[bars.length - 1].startMs)) {
+      bars.push(current);
+      if (bars.length > limit) bars.shift();
+    }
+    return bars;
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const next = normalisePair({
+      ...this.settingsValue,
+      ...patch,
+      layout: { ...this.settingsValue.layout, ...patch.layout },
+    });
+    if (patch.pairA !== undefined && patch.pairB !== undefined && patch.pairA === patch.pairB) {
+      throw new Error('pair A and pair B must be different symbols');
+    }
+    const before = this.settingsValue;
+    this.settingsValue = next;
+    this.store.setSetting(SETTINGS_KEY, next);
+    const session = this.session;
+    if (
+      session &&
+      before.symbols.join() !== next.symbols.join() &&
+      this.sourceInfo.kind === 'live'
+    ) {
+      for (const s of next.symbols) if (!before.symbols.includes(s)) session.recorder.addSymbol(s);
+      for (const s of before.symbols)
+        if (!next.symbols.includes(s)) session.recorder.removeSymbol(s);
+    }
+    this.emit('settings', next);
+    return next;
+  }
+
+  async addSymbol(symbol: string): Promise<string[]> {
+    if (!this.settingsValue.symbols.includes(symbol)) {
+      await this.updateSettings({ symbols: [...this.settingsValue.symbols, symbol] });
+    }
+    return [...this.settingsValue.symbols];
+  }
+
+  async removeSymbol(symbol: string): Promise<string[]> {
+    const remaining = this.settingsValue.symbols.filter((s) => s !== symbol);
+    if (remaining.length < 2) throw new Error('keep at least two symbols: a pair needs two legs');
+    await this.updateSettings({ symbols: remaining });
+    return [...this.settingsValue.symbols];
+  }
+
+  /** Stops the current source (its data stays stored) and starts another. Serialised. */
+  selectSource(kind: SourceKind, file?: string, speed?: number): Promise<SourceInfo> {
+    const run = async (): Promise<SourceInfo> => {
+      if (this.stopped) return this.sourceInfo;
+      const replayFile =
+        file !== undefined ? resolve(file) : (this.settingsValue.replayFile ?? undefined);
+      const replaySpeed = speed ?? this.settingsValue.replaySpeed;
+      await this.session?.stop();
+      this.session = undefined;
+      try {
+        this.session = await SourceSession.start({
+          store: this.store,
+          kind,
+          symbols: this.settingsValue.symbols,
+          liveUrl: this.options.feedUrl,
+          replayFile,
+          replaySpeed,
+          demoRate: this.options.demoRate,
+          demoSeed: this.options.demoSeed,
+          listener: {
+            onTick: (tick) => this.batcher.touched(tick.symbol),
+            onBarClosed: (bar) => this.batcher.barFinal(bar),
+            onBarRevised: (bar) => this.batcher.barFinal(bar),
+          },
+          onConnection: (status) => {
+            this.connectionStatus = status;
+            this.emit('connection', status);
+          },
+          onSourceChange: (info) => {
+            this.sourceInfo = info;
+            this.emit('source', info);
+          },
+        });
+        this.sourceInfo = this.session.source;
+        this.connectionStatus = this.session.connection();
+      } catch (error) {
+        this.sourceInfo = {
+          kind,
+          simulated: kind === 'demo',
+          label: kind === 'replay' ? `Replay ${replayFile ?? '(no file)'}` : kind,
+          datasetId: 0,
+          state: 'failed',
+          error: (error as Error).message,
+          speed: kind === 'replay' ? replaySpeed : null,
+        };
+      }
+      await this.updateSettings({
+        source: kind,
+        replayFile: replayFile ?? null,
+        replaySpeed,
+      });
+      this.emit('source', this.sourceInfo);
+      this.emit('connection', this.connectionStatus);
+      return this.sourceInfo;
+    };
+    this.switching = this.switching.then(run, run);
+    return this.switching;
+  }
+
+  /** Captures in the replay folders (and the configured replay file), newest names first. */
+  replayFiles(): ReplayFile[] {
+    const files = new Map<string, ReplayFile>();
+    const add = (path: string): void => {
+      try {
+        const st = statSync(path);
+        if (st.isFile())
+          files.set(path, { path, name: path.split(/[\\/]/).pop() ?? path, sizeBytes: st.size });
+      } catch {
+        // A folder or file that vanished is simply not offered.
+      }
+    };
+    for (const dir of this.options.replayDirs ?? []) {
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names) if (CAPTURE_FILE.test(name)) add(join(resolve(dir), name));
+    }
+    if (this.settingsValue.replayFile) add(this.settingsValue.replayFile);
+    return [...files.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  prices(): SymbolPrice[] {
+    const pipeline = this.session?.recorder.pipeline;
+    if (!pipeline) return [];
+    const out: SymbolPrice[] = [];
+    for (const symbol of pipeline.lastPriceSymbols()) {
+      const last = pipeline.lastPrice(symbol);
+      if (last) out.push({ symbol, price: last.price, timeMs: last.timeMs });
+    }
+    return out;
+  }
+
+  ingestStats(): IngestStats {
+    const snap = this.session?.recorder.pipeline.snapshot();
+    const rejects: IngestStats['rejects'] = {};
+    if (snap)
+      for (const [reason, n] of Object.entries(snap.rejects))
+        if (n > 0) rejects[reason as keyof typeof rejects] = n;
+    return {
+      messagesPerSec: snap?.messagesPerSec ?? 0,
+      lastMessageAgeMs: snap?.lastMessageAtMs != null ? Date.now() - snap.lastMessageAtMs : null,
+      ticksStored: snap?.ticksStored ?? 0,
+      rejects,
+      rejectsTotal: snap?.rejectsTotal ?? 0,
+      dbSizeBytes: this.store.isOpen ? this.store.dbSizeBytes() : 0,
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.flushTimer);
+    clearInterval(this.statsTimer);
+    await this.switching.catch(() => undefined);
+    await this.session?.stop();
+    this.flushBars();
+    this.listeners.clear();
+    this.store.close();
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  private flushBars(): void {
+    const pipeline = this.session?.recorder.pipeline;
+    if (!pipeline) return;
+    const batch = this.batcher.flush((symbol) => pipeline.aggregator.openBars(symbol));
+    if (!batch) return;
+    this.emit('bars', { closed: batch.closed, inProgress: batch.inProgress });
+    const prices: SymbolPrice[] = [];
+    for (const symbol of batch.symbols) {
+      const last = pipeline.lastPrice(symbol);
+      if (last) prices.push({ symbol, price: last.price, timeMs: last.timeMs });
+    }
+    if (prices.length > 0) this.emit('prices', prices);
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventMap[E]): void {
+    const envelope = { event, payload } as EventEnvelope;
+    for (const listener of this.listeners) {
+      try {
+        listener(envelope);
+      } catch {
+        // A failing transport must not stop ingestion or the other listeners.
+      }
+    }
+  }
+}
+
+export async function startPairDeskApp(options: PairDeskAppOptions): Promise<PairDeskApp> {
+  const services = new PairDeskServices(options);
+  await services.start();
+  return { host: services, services, stop: () => services.stop() };
 }

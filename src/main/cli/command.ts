@@ -24,7 +24,7 @@ export interface CliCommand {
 }
 
 export interface ParsedArgs {
-  values: Record<string, string | boolean | string[] | undefined>;
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
 }
 
@@ -34,7 +34,7 @@ export class UsageError extends Error {}
 export function parseCommandArgs(command: CliCommand, argv: string[]): ParsedArgs {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const [name, spec] of Object.entries(command.options)) {
-    options[name] = { type: spec.type, multiple: spec.multiple };
+    options[name] = spec.multiple ? { type: spec.type, multiple: true } : { type: spec.type };
   }
   try {
     const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -44,7 +44,7 @@ export function parseCommandArgs(command: CliCommand, argv: string[]): ParsedArg
     }
     return { values, positionals: parsed.positionals };
   } catch (error) {
-    throw new UsageError(`${command.name}: ${(error as Error).message}`);
+    throw new UsageError((error as Error).message);
   }
 }
 

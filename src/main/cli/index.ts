@@ -36,7 +36,9 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(parseCommandArgs(command, rest));
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`pairdesk ${command.name}: ${error.message}\nSee: npm run pairdesk -- ${command.name} --help`);
+      console.error(
+        `pairdesk ${command.name}: ${error.message}\nSee: npm run pairdesk -- ${command.name} --help`,
+      );
       return 2;
     }
     console.error(`pairdesk ${command.name}: ${(error as Error).stack ?? String(error)}`);

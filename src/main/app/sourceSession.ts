@@ -1,0 +1,181 @@
+/**
+ * One running data source: a Recorder fed by Binance (live), by the local feed server's
+ * simulated market (demo) or by the local feed server replaying a capture (replay). Demo and
+ * replay go through the same feed client and pipeline as live data, over loopback, so what the
+ * user sees in a demo is exactly how live data would be handled.
+ */
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import type { ConnectionStatus, SourceInfo, SourceKind } from '../../core/contract/contract';
+import type { IngestListener } from '../ingest/ingestPipeline';
+import { startFeedServer, type FeedServer } from '../feedserver';
+import type { OverallStateEvent } from '../feed/types';
+import { Recorder } from '../recorder/recorder';
+import type { PairDeskStore } from '../store/store';
+
+export const BINANCE_FUTURES_WS = 'wss://fstream.binance.com';
+
+export interface SourceSessionOptions {
+  store: PairDeskStore;
+  kind: SourceKind;
+  symbols: readonly string[];
+  /** Live: base URL (default Binance USD-M futures). */
+  liveUrl?: string;
+  /** Replay: capture file (NDJSON, .gz allowed) and pace. */
+  replayFile?: string;
+  replaySpeed?: number;
+  /** Demo: simulated aggTrades per second and seed. */
+  demoRate?: number;
+  demoSeed?: number;
+  listener: IngestListener;
+  onConnection: (status: ConnectionStatus) => void;
+  onSourceChange: (info: SourceInfo) => void;
+}
+
+/** What a capture holds, from its first lines: trade stream kind and symbols. */
+export interface CaptureSniff {
+  tradeStream: 'aggTrade' | 'trade';
+  symbols: string[];
+}
+
+const SNIFF_LINES = 2_000;
+
+/** Reads the head of a capture to learn which trade stream and symbols it carries. */
+export async function sniffCapture(file: string): Promise<CaptureSniff> {
+  const input = createReadStream(file);
+  const text = file.endsWith('.gz') ? input.pipe(createGunzip()) : input;
+  const lines = createInterface({ input: text, crlfDelay: Infinity });
+  const symbols = new Set<string>();
+  let agg = 0;
+  let trade = 0;
+  let n = 0;
+  try {
+    for await (const line of lines) {
+      if (++n > SNIFF_LINES) break;
+      const stream = /"stream"\s*:\s*"([a-z0-9]+)@(aggTrade|trade)"/.exec(line);
+      const event = /"e"\s*:\s*"(aggTrade|trade)"/.exec(line);
+      const symbol = /"s"\s*:\s*"([A-Z0-9]+)"/.exec(line);
+      const kind = stream?.[2] ?? event?.[1];
+      if (kind === undefined) continue;
+      if (kind === 'aggTrade') agg++;
+      else trade++;
+      const s = stream?.[1]?.toUpperCase() ?? symbol?.[1];
+      if (s) symbols.add(s);
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+  if (agg + trade === 0)
+    throw new Error(
+      `${basename(file)}: no aggTrade or trade messages in its first ${SNIFF_LINES} lines`,
+    );
+  return { tradeStream: agg >= trade ? 'aggTrade' : 'trade', symbols: [...symbols].sort() };
+}
+
+function toConnectionStatus(e: OverallStateEvent): ConnectionStatus {
+  return { state: e.state, reason: e.reason, sinceMs: e.since };
+}
+
+export class SourceSession {
+  readonly recorder: Recorder;
+  private info: SourceInfo;
+  private stopped = false;
+
+  private constructor(
+    recorder: Recorder,
+    info: SourceInfo,
+    private readonly server: FeedServer | undefined,
+    private readonly options: SourceSessionOptions,
+  ) {
+    this.recorder = recorder;
+    this.info = info;
+  }
+
+  static async start(options: SourceSessionOptions): Promise<SourceSession> {
+    const { store, kind } = options;
+    let server: FeedServer | undefined;
+    let url = options.liveUrl ?? BINANCE_FUTURES_WS;
+    let symbols = [...options.symbols];
+    let tradeStream: 'aggTrade' | 'trade' = 'aggTrade';
+    let label = 'Binance USD-M futures';
+    let speed: number | null = null;
+    if (kind === 'demo') {
+      server = await startFeedServer({
+        port: 0,
+        source: { kind: 'sim', symbols, rate: options.demoRate ?? 40, seed: options.demoSeed ?? 1 },
+      });
+      url = server.url;
+      label = 'Simulated market';
+    } else if (kind === 'replay') {
+      const file = options.replayFile;
+      if (!file) throw new Error('replay needs a capture file');
+      const sniff = await sniffCapture(file);
+      speed = options.replaySpeed ?? 10;
+      server = await startFeedServer({
+        port: 0,
+        source: { kind: 'replay', file, speed, startOnFirstSubscriber: true },
+      });
+      url = server.url;
+      symbols = sniff.symbols;
+      tradeStream = sniff.tradeStream;
+      label = `Replay ${basename(file)}`;
+    }
+    const recorder = new Recorder({
+      store,
+      symbols,
+      url,
+      tradeStream,
+      datasetKind: kind,
+      datasetLabel: kind === 'live' ? 'Live' : label,
+      listener: options.listener,
+      onConnection: (e) => options.onConnection(toConnectionStatus(e)),
+    });
+    const info: SourceInfo = {
+      kind,
+      simulated: kind === 'demo',
+      label,
+      datasetId: recorder.dataset.id,
+      state: 'running',
+      error: null,
+      speed,
+    };
+    const session = new SourceSession(recorder, info, server, options);
+    if (server && kind === 'replay') {
+      server.replayDone().then(
+        (report) =>
+          session.update({ state: report.error ? 'failed' : 'ended', error: report.error ?? null }),
+        (error: unknown) => session.update({ state: 'failed', error: String(error) }),
+      );
+    }
+    recorder.start();
+    return session;
+  }
+
+  get source(): SourceInfo {
+    return this.info;
+  }
+
+  get symbols(): string[] {
+    return this.recorder.feed.symbols();
+  }
+
+  connection(): ConnectionStatus {
+    return toConnectionStatus(this.recorder.feed.state());
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.recorder.stop();
+    await this.server?.close();
+  }
+
+  private update(patch: Partial<SourceInfo>): void {
+    if (this.stopped) return;
+    this.info = { ...this.info, ...patch };
+    this.options.onSourceChange(this.info);
+  }
+}

@@ -1,0 +1,189 @@
+import { statSync } from 'node:fs';
+import { HEDGE_METHODS, type HedgeMethod } from '../../../core/analysis/pairAnalysis';
+import { formatSummaryText } from '../../../core/analysis/summaryText';
+import { TIMEFRAMES, type Timeframe } from '../../../core/market/types';
+import type { IngestStats } from '../../analyze/ingestFiles';
+import { runAnalyze } from '../../analyze/runAnalyze';
+import {
+  numberOption,
+  requiredString,
+  stringOption,
+  UsageError,
+  type CliCommand,
+} from '../command';
+
+const SYMBOL = /^[A-Z0-9]{2,30}$/;
+
+function parsePair(text: string): [string, string] {
+  const parts = text.split('/').map((s) => s.trim().toUpperCase());
+  if (parts.length !== 2 || !SYMBOL.test(parts[0]) || !SYMBOL.test(parts[1])) {
+    throw new UsageError(`--pair must look like BTCUSDT/ETHUSDT (A/B), got "${text}"`);
+  }
+  if (parts[0] === parts[1])
+    throw new UsageError(`--pair needs two different symbols, got "${text}"`);
+  return [parts[0], parts[1]];
+}
+
+function checkFiles(files: string[]): void {
+  if (files.length === 0)
+    throw new UsageError('give at least one capture file (NDJSON, .gz allowed)');
+  for (const f of files) {
+    let isFile: boolean;
+    try {
+      isFile = statSync(f).isFile();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UsageError(
+        `cannot read ${f}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(err))}`,
+      );
+    }
+    if (!isFile) throw new UsageError(`${f} is not a regular file`);
+  }
+}
+
+const int = (n: number): string => n.toLocaleString('en-US');
+
+function ingestLines(s: IngestStats): string[] {
+  const secs = s.elapsedMs / 1000;
+  const lines = [
+    `input       ${s.files} file${s.files === 1 ? '' : 's'}, ${int(s.lines)} lines, ${(s.bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(2)} s (${int(Math.round(s.lines / Math.max(secs, 1e-9)))} lines/s)`,
+    `            ${int(s.tradesUsed)} trades into bars · ${int(s.otherMessages)} other messages · ${int(s.otherSymbolTrades)} trades of other symbols · ${int(s.nonMarketTrades)} non-MARKET · ${int(s.rejected)} rejected`,
+  ];
+  return lines;
+}
+
+function rejectReport(s: IngestStats): string[] {
+  if (s.rejected === 0) return [];
+  const counts = Object.entries(s.rejectCounts)
+    .map(([r, c]) => `${r} ${int(c)}`)
+    .join(', ');
+  const out = [`rejected ${int(s.rejected)} line${s.rejected === 1 ? '' : 's'}: ${counts}`];
+  for (const r of s.rejectSamples) {
+    out.push(
+      `  ${r.file}:${r.line}  ${r.reason}${r.field !== undefined ? ` (${r.field})` : ''}: ${r.message}`,
+    );
+  }
+  if (s.rejected > s.rejectSamples.length) {
+    out.push(`  … ${int(s.rejected - s.rejectSamples.length)} more not listed`);
+  }
+  return out;
+}
+
+export const analyzeCommand: CliCommand = {
+  name: 'analyze',
+  summary:
+    'Pair analytics from Binance NDJSON captures (trade/aggTrade, raw or combined, .gz ok): aligned closes, hedge ratio, spread, z-score, correlation, ADF, Engle–Granger, half-life, Hurst, Kalman.',
+  positionals: 'FILE...',
+  // `multiple: false` on every option: parseCommandArgs passes `multiple: spec.multiple` through,
+  // and Node 20's parseArgs rejects an explicit `multiple: undefined` (reported to the CLI owner).
+  options: {
+    pair: {
+      type: 'string',
+      multiple: false,
+      valueName: 'A/B',
+      description: 'Pair, A regressed on B, e.g. BTCUSDT/ETHUSDT',
+    },
+    timeframe: {
+      type: 'string',
+      multiple: false,
+      valueName: TIMEFRAMES.join('|'),
+      description: 'Bar timeframe',
+      default: '1s',
+    },
+    window: {
+      type: 'string',
+      multiple: false,
+      valueName: 'BARS',
+      description: 'Rolling window W (z-score, correlation, rolling hedge)',
+      default: '60',
+    },
+    lookback: {
+      type: 'string',
+      multiple: false,
+      valueName: 'N',
+      description: 'Use only the last N aligned bars (default: all)',
+    },
+    hedge: {
+      type: 'string',
+      multiple: false,
+      valueName: HEDGE_METHODS.join('|'),
+      description: 'Hedge ratio: static OLS, rolling OLS over W, or Kalman prior β',
+      default: 'static',
+    },
+    out: {
+      type: 'string',
+      multiple: false,
+      valueName: 'FILE',
+      description: 'Write one row per aligned bar to this CSV',
+    },
+    json: {
+      type: 'string',
+      multiple: false,
+      valueName: 'FILE',
+      description: 'Write the summary to this JSON file',
+    },
+  },
+  examples: [
+    'npm run pairdesk -- analyze capture.ndjson.gz --pair BTCUSDT/ETHUSDT --timeframe 1s --out analytics.csv --json summary.json',
+    'npm run pairdesk -- analyze day1.ndjson day2.ndjson --pair BTCUSDT/ETHUSDT --timeframe 1m --hedge kalman --window 120',
+  ],
+  async run(args) {
+    const [symbolA, symbolB] = parsePair(requiredString(args, 'pair'));
+    const timeframe = stringOption(args, 'timeframe') ?? '1s';
+    if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) {
+      throw new UsageError(
+        `--timeframe must be one of ${TIMEFRAMES.join(', ')}, got "${timeframe}"`,
+      );
+    }
+    const window = numberOption(args, 'window', { integer: true, min: 2, max: 1e7 }) ?? 60;
+    const lookback = numberOption(args, 'lookback', { integer: true, min: 1 });
+    const hedge = stringOption(args, 'hedge') ?? 'static';
+    if (!(HEDGE_METHODS as readonly string[]).includes(hedge)) {
+      throw new UsageError(`--hedge must be one of ${HEDGE_METHODS.join(', ')}, got "${hedge}"`);
+    }
+    const csvPath = stringOption(args, 'out');
+    const jsonPath = stringOption(args, 'json');
+    if (csvPath === '' || jsonPath === '')
+      throw new UsageError('--out and --json need a file name');
+    checkFiles(args.positionals);
+
+    let result;
+    try {
+      result = await runAnalyze({
+        files: args.positionals,
+        symbolA,
+        symbolB,
+        timeframe: timeframe as Timeframe,
+        window,
+        lookback,
+        hedge: hedge as HedgeMethod,
+        csvPath,
+        jsonPath,
+      });
+    } catch (err) {
+      // Data problems never get here (they become rejections and notes); this is I/O, e.g. an
+      // output directory that does not exist.
+      const e = err as NodeJS.ErrnoException;
+      console.error(`pairdesk analyze: ${e.code !== undefined ? `${e.code}: ` : ''}${e.message}`);
+      return 1;
+    }
+
+    const { summary, ingest } = result;
+    for (const line of rejectReport(ingest)) console.error(line);
+    for (const e of ingest.readErrors) console.error(`warning: input incomplete: ${e}`);
+    const out = [...ingestLines(ingest), ...formatSummaryText(summary)];
+    const wrote = [csvPath && `${csvPath} (${int(summary.bars)} rows)`, jsonPath].filter(Boolean);
+    if (wrote.length > 0) out.push(`wrote       ${wrote.join(', ')}`);
+    const t = result.timings;
+    out.push(
+      `time        pipeline ${t.totalMs.toFixed(0)} ms (read+decode+bars ${t.ingestMs.toFixed(0)} ms, stats ${t.statsMs.toFixed(0)} ms, write ${t.writeMs.toFixed(0)} ms)`,
+    );
+    console.log(out.join('\n'));
+    if (summary.notes.length > 0) {
+      console.error(
+        `warning: ${summary.notes.length} value${summary.notes.length === 1 ? '' : 's'} could not be computed or are incomplete; see the notes above${jsonPath ? ' and in the JSON' : ''}`,
+      );
+    }
+    return 0;
+  },
+};

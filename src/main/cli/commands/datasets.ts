@@ -1,0 +1,40 @@
+import { PairDeskStore } from '../../store/store';
+import { requiredString, type CliCommand } from '../command';
+
+function iso(ms: number | null): string {
+  return ms === null ? '–' : new Date(ms).toISOString();
+}
+
+export const datasetsCommand: CliCommand = {
+  name: 'datasets',
+  summary: 'List the datasets in a database (live, demo, one per replay).',
+  options: {
+    db: { type: 'string', valueName: 'FILE', description: 'SQLite database file' },
+    json: { type: 'boolean', description: 'Print JSON instead of a table' },
+  },
+  async run(args) {
+    const store = PairDeskStore.open(requiredString(args, 'db'), { readonly: true });
+    try {
+      const datasets = store.listDatasets();
+      if (args.values.json === true) {
+        console.log(JSON.stringify(datasets, null, 2));
+        return 0;
+      }
+      if (datasets.length === 0) {
+        console.log('no datasets');
+        return 0;
+      }
+      console.log(['id', 'kind', 'ticks', 'bars', 'first', 'last', 'label'].join('\t'));
+      for (const d of datasets) {
+        console.log(
+          [d.id, d.kind, d.tickCount, d.barCount, iso(d.firstMs), iso(d.lastMs), d.label].join(
+            '\t',
+          ),
+        );
+      }
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};

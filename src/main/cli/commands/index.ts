@@ -1,0 +1,14 @@
+import type { CliCommand } from '../command';
+import { analyzeCommand } from './analyze';
+import { datasetsCommand } from './datasets';
+import { exportCommand } from './export';
+import { recordCommand } from './record';
+import { simulateCommand } from './simulate';
+
+export const commands: CliCommand[] = [
+  simulateCommand,
+  recordCommand,
+  exportCommand,
+  datasetsCommand,
+  analyzeCommand,
+];

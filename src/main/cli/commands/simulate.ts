@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { runSimulateCommand } from '../../feedserver/cli';
+import { numberOption, stringOption, symbolList, UsageError, type CliCommand } from '../command';
+import { untilSignalOrTimeout } from '../signals';
+
+export const simulateCommand: CliCommand = {
+  name: 'simulate',
+  summary:
+    'Run the local Binance-compatible feed on 127.0.0.1: a simulated cointegrated market, or a capture replay.',
+  options: {
+    port: {
+      type: 'string',
+      valueName: 'PORT',
+      description: 'TCP port on 127.0.0.1 (0 = any free port)',
+      default: '9443',
+    },
+    symbols: {
+      type: 'string',
+      valueName: 'LIST',
+      description: 'Simulated symbols',
+      default: 'BTCUSDT,ETHUSDT',
+    },
+    rate: {
+      type: 'string',
+      valueName: 'N',
+      description: 'Simulated aggTrades per second, all symbols together',
+      default: '50',
+    },
+    seed: {
+      type: 'string',
+      valueName: 'N',
+      description: 'Simulator seed (same seed, same market)',
+      default: '1',
+    },
+    'half-life': {
+      type: 'string',
+      valueName: 'SECONDS',
+      description: 'Mean-reversion half-life of the simulated spread',
+    },
+    replay: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'Replay this NDJSON capture (.gz allowed) instead of simulating',
+    },
+    speed: {
+      type: 'string',
+      valueName: 'X',
+      description: 'Replay pace × original (0 = as fast as possible)',
+      default: '1',
+    },
+    duration: {
+      type: 'string',
+      valueName: 'SECONDS',
+      description: 'Stop after this long (default: until Ctrl-C)',
+    },
+  },
+  examples: [
+    'npm run pairdesk -- simulate --port 9443 --symbols BTCUSDT,ETHUSDT --rate 50 --seed 1',
+    'npm run pairdesk -- simulate --port 9443 --replay ../shared/data/binance-real/um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz --speed 20',
+  ],
+  async run(args) {
+    const replay = stringOption(args, 'replay');
+    if (replay !== undefined && !existsSync(replay))
+      throw new UsageError(`--replay: no such file ${replay}`);
+    const speed = numberOption(args, 'speed', { min: 0 }) ?? 1;
+    const durationS = numberOption(args, 'duration', { min: 0 });
+    const server = await runSimulateCommand({
+      port: numberOption(args, 'port', { integer: true, min: 0, max: 65535 }) ?? 9443,
+      symbols: symbolList(stringOption(args, 'symbols') ?? 'BTCUSDT,ETHUSDT'),
+      rate: numberOption(args, 'rate', { min: 0.001, max: 1_000_000 }) ?? 50,
+      seed: numberOption(args, 'seed', { integer: true }) ?? 1,
+      halfLifeSec: numberOption(args, 'half-life', { min: 0.001 }),
+      replay,
+      speed: speed === 0 ? Number.POSITIVE_INFINITY : speed,
+    });
+    await untilSignalOrTimeout(durationS === undefined ? undefined : durationS * 1000);
+    await server.close();
+    return 0;
+  },
+};
