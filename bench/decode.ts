@@ -3,7 +3,7 @@
  * same in-memory aggTrade lines. Run alone: `npx tsx bench/decode.ts`.
  *
  * Lines: the real USD-M futures `@trade` messages of the captures in
- * /work/shared/data/binance-real, folded into `aggTrade` messages the way Binance aggregates
+ * shared/data/binance-real, folded into `aggTrade` messages the way Binance aggregates
  * (consecutive fills of one symbol at the same price, taker side and trade time), laid out exactly
  * like the live `aggTrade` payload (with `nq`) and wrapped in the combined-stream envelope
  * (`{"stream":"btcusdt@aggTrade","data":{…}}`, ~180 bytes — what a multi-symbol connection
@@ -14,8 +14,9 @@ import { gunzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { decodeMessage } from '../src/core/binance/decode';
 import { TickValidator } from '../src/core/validation/tickValidator';
+import { REAL_DATA_DIR } from './realData';
 
-export const REAL_DATA_DIR = '/work/shared/data/binance-real';
+export { REAL_DATA_DIR };
 export const UM_CAPTURES = [
   'um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz',
   'um-btcusdt-ethusdt-2024-08-08T2354Z.ndjson.gz',

@@ -10,8 +10,9 @@ import { BarAggregator } from '../../../src/core/bars/barAggregator';
 import { FeedClock } from '../../../src/core/bars/feedClock';
 import type { Tick } from '../../../src/core/market/types';
 import { barDiff, directBars, RecordingSink, rng } from './exactReference';
+import { UM_2024_07_18 } from '../../support/realData';
 
-const FILE = '/work/shared/data/binance-real/um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz';
+const FILE = UM_2024_07_18;
 const TFS = [1000, 60_000, 300_000];
 
 interface TradeMsg {

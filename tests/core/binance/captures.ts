@@ -1,8 +1,9 @@
-/** Test helper: the real Binance captures in /work/shared/data/binance-real as lines. */
+/** Test helper: the real Binance captures in shared/data/binance-real as lines. */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { REAL_DATA_DIR } from '../../support/realData';
 
-export const REAL_DIR = '/work/shared/data/binance-real';
+export const REAL_DIR = REAL_DATA_DIR;
 
 export const CAPTURES = {
   um0718: 'um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz',

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { extractTopLevelValue, parseCaptureLine } from '../../../src/main/feedserver';
 import { isServedOn, parseConnectUrl } from '../../../src/main/feedserver/streams';
+import { UM_2024_08_08 } from '../../support/realData';
 
 describe('capture line parsing', () => {
   it('extracts a member value byte for byte, whatever the layout', () => {
@@ -45,9 +46,7 @@ describe('capture line parsing', () => {
   });
 
   it('keeps the original bytes of every line of a real capture', () => {
-    const text = gunzipSync(
-      readFileSync('/work/shared/data/binance-real/um-btcusdt-ethusdt-2024-08-08T2354Z.ndjson.gz'),
-    ).toString('utf8');
+    const text = gunzipSync(readFileSync(UM_2024_08_08)).toString('utf8');
     const lines = text.split('\n').slice(0, 5_000);
     for (const line of lines) {
       const r = parseCaptureLine(line);

@@ -5,8 +5,9 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFeedServer } from '../../../src/main/feedserver';
 import { sleep, TestClient } from './helpers';
+import { REAL_DATA_DIR } from '../../support/realData';
 
-const DATA = '/work/shared/data/binance-real';
+const DATA = REAL_DATA_DIR;
 const JULY = join(DATA, 'um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz');
 const AUGUST = join(DATA, 'um-btcusdt-ethusdt-2024-08-08T2354Z.ndjson.gz');
 

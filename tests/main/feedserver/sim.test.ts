@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSimulateCommand, startFeedServer } from '../../../src/main/feedserver';
 import { sleep, TestClient } from './helpers';
+import { UM_2024_07_18 } from '../../support/realData';
 
 interface Envelope {
   stream: string;
@@ -107,7 +108,7 @@ describe('simulated market over the wire', () => {
 
   it('runSimulateCommand --replay reports the end of the replay', async () => {
     const lines: string[] = [];
-    const file = '/work/shared/data/binance-real/um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz';
+    const file = UM_2024_07_18;
     const server = await runSimulateCommand(
       { port: 0, symbols: [], rate: 0, seed: 0, replay: file, speed: Infinity },
       { print: (l) => lines.push(l) },
