@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm start`: runs the PairDesk desktop app when the Electron runtime is installed, else the
- * headless demo.
+ * browser mode.
  *
  * With Electron:
  *   1. make sure a better-sqlite3 binary built for Electron's ABI exists at
@@ -10,7 +10,8 @@
  *      keeps working under plain Node);
  *   2. `electron-vite build`;
  *   3. spawn Electron on the project root with PAIRDESK_NATIVE_BINDING pointing at that binary.
- * Without Electron (offline install with ELECTRON_SKIP_BINARY_DOWNLOAD): `npm run pairdesk -- demo`.
+ * Without Electron (offline install with ELECTRON_SKIP_BINARY_DOWNLOAD): `npm run pairdesk -- serve
+ * --source demo`, the same UI in a browser tab.
  *
  * Extra arguments (`npm start -- …`) are passed on to Electron / the demo.
  */
@@ -168,17 +169,38 @@ async function startElectron(electron) {
   runForeground(electron.binary, [root, ...extraArgs], { env });
 }
 
+/**
+ * Browser mode starts on the simulated market: a machine without Electron is usually offline or
+ * headless, and the UI's source switch reaches live Binance when there is a network.
+ */
+const BROWSER_ARGS = extraArgs.includes('--source') ? [] : ['--source', 'demo'];
+
 function startHeadlessDemo() {
-  log('Electron runtime not installed (offline install?) — starting the headless demo instead');
+  log(
+    'Electron runtime not installed (offline install or headless machine) — starting the browser mode instead; open the URL below',
+  );
   const npmCli = process.env.npm_execpath;
   if (npmCli && /\.(c|m)?js$/.test(npmCli)) {
     // Under `npm start`: run the same npm through this Node, no shell and no npm.cmd needed.
-    runForeground(process.execPath, [npmCli, 'run', 'pairdesk', '--', 'demo', ...extraArgs]);
+    runForeground(process.execPath, [
+      npmCli,
+      'run',
+      '-s',
+      'pairdesk',
+      '--',
+      'serve',
+      ...BROWSER_ARGS,
+      ...extraArgs,
+    ]);
   } else {
     // Node ≥ 20.12 refuses to spawn .cmd files without a shell on Windows.
-    runForeground(isWindows ? 'npm.cmd' : 'npm', ['run', 'pairdesk', '--', 'demo', ...extraArgs], {
-      shell: isWindows,
-    });
+    runForeground(
+      isWindows ? 'npm.cmd' : 'npm',
+      ['run', '-s', 'pairdesk', '--', 'serve', ...BROWSER_ARGS, ...extraArgs],
+      {
+        shell: isWindows,
+      },
+    );
   }
 }
 

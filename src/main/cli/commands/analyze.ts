@@ -180,8 +180,9 @@ export const analyzeCommand: CliCommand = {
     );
     console.log(out.join('\n'));
     if (summary.notes.length > 0) {
+      const n = summary.notes.length;
       console.error(
-        `warning: ${summary.notes.length} value${summary.notes.length === 1 ? '' : 's'} could not be computed or are incomplete; see the notes above${jsonPath ? ' and in the JSON' : ''}`,
+        `warning: some results are missing or incomplete (${n} note${n === 1 ? '' : 's'} above${jsonPath !== undefined ? ' and in the JSON' : ''})`,
       );
     }
     return 0;

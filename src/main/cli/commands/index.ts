@@ -3,9 +3,11 @@ import { analyzeCommand } from './analyze';
 import { datasetsCommand } from './datasets';
 import { exportCommand } from './export';
 import { recordCommand } from './record';
+import { serveCommand } from './serve';
 import { simulateCommand } from './simulate';
 
 export const commands: CliCommand[] = [
+  serveCommand,
   simulateCommand,
   recordCommand,
   exportCommand,
