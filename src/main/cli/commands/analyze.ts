@@ -74,51 +74,42 @@ export const analyzeCommand: CliCommand = {
   summary:
     'Pair analytics from Binance NDJSON captures (trade/aggTrade, raw or combined, .gz ok): aligned closes, hedge ratio, spread, z-score, correlation, ADF, Engle–Granger, half-life, Hurst, Kalman.',
   positionals: 'FILE...',
-  // `multiple: false` on every option: parseCommandArgs passes `multiple: spec.multiple` through,
-  // and Node 20's parseArgs rejects an explicit `multiple: undefined` (reported to the CLI owner).
   options: {
     pair: {
       type: 'string',
-      multiple: false,
       valueName: 'A/B',
       description: 'Pair, A regressed on B, e.g. BTCUSDT/ETHUSDT',
     },
     timeframe: {
       type: 'string',
-      multiple: false,
       valueName: TIMEFRAMES.join('|'),
       description: 'Bar timeframe',
       default: '1s',
     },
     window: {
       type: 'string',
-      multiple: false,
       valueName: 'BARS',
       description: 'Rolling window W (z-score, correlation, rolling hedge)',
       default: '60',
     },
     lookback: {
       type: 'string',
-      multiple: false,
       valueName: 'N',
       description: 'Use only the last N aligned bars (default: all)',
     },
     hedge: {
       type: 'string',
-      multiple: false,
       valueName: HEDGE_METHODS.join('|'),
       description: 'Hedge ratio: static OLS, rolling OLS over W, or Kalman prior β',
       default: 'static',
     },
     out: {
       type: 'string',
-      multiple: false,
       valueName: 'FILE',
       description: 'Write one row per aligned bar to this CSV',
     },
     json: {
       type: 'string',
-      multiple: false,
       valueName: 'FILE',
       description: 'Write the summary to this JSON file',
     },

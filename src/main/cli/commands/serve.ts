@@ -110,7 +110,9 @@ export const serveCommand: CliCommand = {
     } catch (error) {
       await app.stop();
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new UsageError(`port ${stringOption(args, 'port')} on 127.0.0.1 is in use; choose another with --port`);
+        throw new UsageError(
+          `port ${stringOption(args, 'port')} on 127.0.0.1 is in use; choose another with --port`,
+        );
       }
       throw error;
     }
