@@ -12,6 +12,8 @@ import { startPairDeskApp } from '../app/pairDeskApp';
 import type { PairDeskApp } from '../app/pairDeskApp';
 import { forwardContractEvents, registerContractHandlers } from './ipc';
 import { resolveNativeBinding } from './nativeBinding';
+import { createElectronPlatform } from './platform';
+import { persistWindowBounds, restoredBounds } from './windowState';
 import {
   createMainWindowOptions,
   cspForAppUrl,
@@ -33,9 +35,12 @@ function resolveAppUrl(): string {
   return pathToFileURL(join(here, '..', 'renderer', 'index.html')).href;
 }
 
-function resolveSource(): SourceKind {
+/** PAIRDESK_SOURCE=live|demo|replay overrides the source stored in the settings. */
+function resolveSource(): SourceKind | undefined {
   const requested = process.env['PAIRDESK_SOURCE'];
-  return requested === 'demo' || requested === 'replay' ? requested : 'live';
+  return requested === 'live' || requested === 'demo' || requested === 'replay'
+    ? requested
+    : undefined;
 }
 
 const appUrl = resolveAppUrl();
@@ -43,15 +48,21 @@ let mainWindow: BrowserWindow | null = null;
 let services: Promise<PairDeskApp | null> = Promise.resolve(null);
 let shutdown: 'running' | 'stopping' | 'done' = 'running';
 
-function createWindow(): BrowserWindow {
+function createWindow(pairdesk: PairDeskApp): BrowserWindow {
   const icon = join(app.getAppPath(), 'resources', 'icon.png');
-  const window = new BrowserWindow(
-    createMainWindowOptions({
+  const saved = pairdesk.services.settings.layout.window;
+  const window = new BrowserWindow({
+    ...createMainWindowOptions({
       preloadPath: join(here, '..', 'preload', 'index.cjs'),
       ...(existsSync(icon) ? { iconPath: icon } : {}),
     }),
-  );
-  window.once('ready-to-show', () => window.show());
+    ...restoredBounds(saved),
+  });
+  persistWindowBounds(window, pairdesk.services, 500, log);
+  window.once('ready-to-show', () => {
+    if (saved?.maximized) window.maximize();
+    window.show();
+  });
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
@@ -71,7 +82,12 @@ async function boot(): Promise<PairDeskApp> {
     electronVersion: process.versions.electron ?? '',
   });
   log(`database ${dbFile}${nativeBinding ? ` (native binding ${nativeBinding})` : ''}`);
-  const pairdesk = await startPairDeskApp({ dbFile, nativeBinding, source: resolveSource() });
+  const pairdesk = await startPairDeskApp({
+    dbFile,
+    nativeBinding,
+    source: resolveSource(),
+    platform: createElectronPlatform(() => mainWindow),
+  });
   const getMainWindow = (): BrowserWindow | null => mainWindow;
   registerContractHandlers({
     ipcMain,
@@ -81,7 +97,7 @@ async function boot(): Promise<PairDeskApp> {
     log,
   });
   forwardContractEvents(pairdesk.host, getMainWindow);
-  createWindow();
+  createWindow(pairdesk);
   return pairdesk;
 }
 
@@ -134,7 +150,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (mainWindow || shutdown !== 'running') return;
     void services.then((pairdesk) => {
-      if (pairdesk && !mainWindow) createWindow();
+      if (pairdesk && !mainWindow) createWindow(pairdesk);
     });
   });
 

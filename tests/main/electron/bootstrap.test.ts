@@ -404,8 +404,23 @@ describe('bootstrap (main.ts) with a fake electron', () => {
     const parts = fakeHost();
     let stopped = false;
     let releaseStop: (() => void) | null = null;
+    const settingsUpdates: unknown[] = [];
+    const services = {
+      settings: {
+        ...DEFAULT_SETTINGS,
+        layout: {
+          sidebarWidth: 300,
+          window: { x: 5, y: 6, width: 1000, height: 700, maximized: false },
+        },
+      },
+      updateSettings: async (patch: unknown) => {
+        settingsUpdates.push(patch);
+        return services.settings;
+      },
+    };
     startPairDeskApp.mockResolvedValue({
       host: parts.host,
+      services,
       stop: () =>
         new Promise<void>((resolve) => {
           releaseStop = () => {
@@ -429,10 +444,24 @@ describe('bootstrap (main.ts) with a fake electron', () => {
     expect(startPairDeskApp).toHaveBeenCalledWith({
       dbFile: join(fake.app.getPath('userData'), 'pairdesk.db'),
       nativeBinding: binding,
-      source: 'live',
+      source: undefined, // the source stored in the settings
+      platform: expect.objectContaining({
+        notifier: expect.anything(),
+        saveDialog: expect.anything(),
+      }),
     });
 
     const window = fake.windows[0]!;
+    // The window comes back where the user left it, and its new place is saved on close.
+    expect(window.options).toMatchObject({ x: 5, y: 6, width: 1000, height: 700 });
+    window.bounds = { x: 100, y: 120, width: 1111, height: 777 };
+    window.emit('close');
+    expect(settingsUpdates).toContainEqual({
+      layout: {
+        sidebarWidth: 300,
+        window: { x: 100, y: 120, width: 1111, height: 777, maximized: false },
+      },
+    });
     const prefs = window.options['webPreferences'] as Record<string, unknown>;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(String(prefs['preload'])).toMatch(/preload[\\/]index\.cjs$/);

@@ -97,6 +97,17 @@ export class FakeBrowserWindow extends FakeEmitter {
   isMinimized(): boolean {
     return false;
   }
+  bounds = { x: 40, y: 30, width: 1280, height: 800 };
+  maximized = false;
+  getNormalBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.bounds };
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  maximize(): void {
+    this.maximized = true;
+  }
   restore(): void {}
   focus(): void {}
   show(): void {
