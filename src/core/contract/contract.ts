@@ -114,6 +114,84 @@ export interface ReplayFile {
   sizeBytes: number;
 }
 
+/**
+ * Pair analytics per aligned bar, column-wise (one array per field, same length) so long
+ * histories cross the transport compactly. `null` = not defined yet at that bar (warm-up,
+ * degenerate window). Definitions: see src/core/stats and the analytics engine.
+ */
+export interface AnalyticsColumns {
+  /** Interval start of each aligned bar (ms, UTC). */
+  startMs: number[];
+  closeA: number[];
+  closeB: number[];
+  /** β of the selected hedge method used for the spread at that bar. */
+  hedgeRatio: (number | null)[];
+  /** A − β·B. */
+  spread: (number | null)[];
+  /** Rolling mean and sample std (ddof 1) of the spread over W bars. */
+  spreadMean: (number | null)[];
+  spreadStd: (number | null)[];
+  /** (spread − mean) / std over W bars. */
+  zscore: (number | null)[];
+  /** Rolling correlation of the two log returns over W bars. */
+  correlation: (number | null)[];
+  /** Rolling OLS β over W bars and the Kalman prior β (both drawn on the hedge-ratio chart). */
+  betaRolling: (number | null)[];
+  betaKalman: (number | null)[];
+  /** Rolling volatility of each leg's log returns over W bars, annualised (365-day year). */
+  volA: (number | null)[];
+  volB: (number | null)[];
+}
+
+/** What the analytics are computed on. */
+export interface AnalyticsSelection {
+  pairA: string;
+  pairB: string;
+  timeframe: Timeframe;
+  rollingWindow: number;
+  lookback: number;
+  hedgeMethod: HedgeMethod;
+}
+
+export interface AnalyticsSeries {
+  selection: AnalyticsSelection;
+  columns: AnalyticsColumns;
+  /** Plain-words reason when there is nothing to compute yet, e.g. "waiting for 12 more 1m bars of ETHUSDT". */
+  warmup: string | null;
+}
+
+/** One unit-root test result, or why it could not run. */
+export type TestOutcome =
+  | {
+      ok: true;
+      stat: number;
+      pvalue: number;
+      usedlag: number;
+      nobs: number;
+      crit: { '1%': number; '5%': number; '10%': number };
+    }
+  | { ok: false; reason: string };
+
+/** Stationarity panel: Engle–Granger first, then ADF on the spread, half-life and Hurst. */
+export interface StationarityReport {
+  selection: AnalyticsSelection;
+  /** Wall-clock time the tests ran (ms) and how long they took. */
+  computedAtMs: number;
+  durationMs: number;
+  bars: number;
+  /** Engle–Granger coint(A, B), trend 'c', autolag AIC. */
+  engleGranger: TestOutcome;
+  /** ADF on the spread of the selected hedge method, regression 'c', autolag AIC. */
+  adf: TestOutcome;
+  /** Half-life of mean reversion of the spread, in bars and ms; null when λ ≥ 0. */
+  halfLifeBars: number | null;
+  halfLifeMs: number | null;
+  /** Hurst exponent of the spread (variance of lagged differences estimator), null if undefined. */
+  hurst: number | null;
+  /** Plain-words reading, e.g. "stationary at 5 %: the spread mean-reverts". */
+  reading: string;
+}
+
 /** Everything a freshly opened window needs to draw itself. */
 export interface SessionSnapshot {
   source: SourceInfo;
@@ -143,6 +221,12 @@ export interface RequestMap {
   'symbols.remove': { request: { symbol: string }; response: string[] };
   /** Capture files offered by the replay source. */
   'replay.files': { request: null; response: ReplayFile[] };
+  /** The analytics of the current selection, the last `limit` aligned bars. */
+  'analytics.series': { request: { limit: number }; response: AnalyticsSeries };
+  /** Runs Engle–Granger, ADF, half-life and Hurst now on the current selection. */
+  'analytics.runTests': { request: null; response: StationarityReport };
+  /** The last stationarity report, null before the first run. */
+  'analytics.lastTests': { request: null; response: StationarityReport | null };
 }
 
 /** Events main pushes to the renderer: name → payload. Bursty ones arrive coalesced. */
@@ -154,6 +238,17 @@ export interface EventMap {
   bars: { closed: Bar[]; inProgress: Bar[] };
   source: SourceInfo;
   settings: Settings;
+  /**
+   * New aligned bars since the previous event (appended), or a whole new series when `reset`
+   * (selection changed or recomputed from stored bars).
+   */
+  analytics: {
+    reset: boolean;
+    selection: AnalyticsSelection;
+    columns: AnalyticsColumns;
+    warmup: string | null;
+  };
+  stationarity: StationarityReport;
 }
 
 export type RequestChannel = keyof RequestMap;
@@ -177,6 +272,9 @@ const REQUEST_CHANNEL_SET: Readonly<Record<RequestChannel, true>> = {
   'symbols.add': true,
   'symbols.remove': true,
   'replay.files': true,
+  'analytics.series': true,
+  'analytics.runTests': true,
+  'analytics.lastTests': true,
 };
 const EVENT_NAME_SET: Readonly<Record<EventName, true>> = {
   connection: true,
@@ -185,6 +283,8 @@ const EVENT_NAME_SET: Readonly<Record<EventName, true>> = {
   bars: true,
   source: true,
   settings: true,
+  analytics: true,
+  stationarity: true,
 };
 
 export const REQUEST_CHANNELS = Object.keys(REQUEST_CHANNEL_SET) as readonly RequestChannel[];

@@ -76,6 +76,9 @@ export const requestSchemas: { readonly [C in RequestChannel]: z.ZodType<Request
   'symbols.add': z.object({ symbol }).strict(),
   'symbols.remove': z.object({ symbol }).strict(),
   'replay.files': z.null(),
+  'analytics.series': z.object({ limit: z.number().int().min(1).max(MAX_BARS_LIMIT) }).strict(),
+  'analytics.runTests': z.null(),
+  'analytics.lastTests': z.null(),
 };
 
 /** Thrown for a request that does not match its channel's schema; the message says why. */
