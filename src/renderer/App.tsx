@@ -1,128 +1,224 @@
-import { useEffect } from 'react';
-import type { ConnectionState, SymbolPrice } from '../core/contract/contract';
+/**
+ * The dashboard shell: header with tabs, resizable sidebar, content, status bar. Wires the
+ * stores to the transport once, keeps bar histories in step with the settings, applies the
+ * theme and handles keyboard shortcuts.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { TabId } from '../core/contract/contract';
+import { loadSeries, saveSettings } from './actions';
+import { AnalyticsTab } from './components/AnalyticsTab';
+import { LiveErrorBanner, MessageBanners, TransportBanner } from './components/Banners';
+import { HelpOverlay } from './components/HelpOverlay';
+import { PricesTab } from './components/PricesTab';
+import { Sidebar } from './components/Sidebar';
+import { clampSidebarWidth, Splitter } from './components/Splitter';
+import { StatusBar } from './components/StatusBar';
+import { shortcutFor } from './lib/keyboard';
+import { barsStore } from './state/barsStore';
+import { animationFrameScheduler } from './state/frameCoalescer';
 import { connectSession, sessionStore, useSession } from './state/sessionStore';
-import { getApi } from './transport';
+import { getAppApi } from './transport';
 
-const CONNECTION_LABEL: Record<ConnectionState, string> = {
-  connecting: 'Connecting',
-  live: 'Live',
-  stale: 'Stale',
-  backing_off: 'Reconnecting',
-  stopped: 'Stopped',
-};
+const TABS: { id: TabId; label: string; hint: string }[] = [
+  { id: 'prices', label: 'Prices', hint: 'P or Ctrl+1' },
+  { id: 'analytics', label: 'Analytics', hint: 'A or Ctrl+2' },
+];
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-
-function formatPrice(price: number): string {
-  const abs = Math.abs(price);
-  const digits = abs >= 1000 ? 2 : abs >= 1 ? 4 : 6;
-  return price.toLocaleString(undefined, {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-}
-
-function SourceBadge() {
-  const source = useSession((s) => s.source);
-  if (!source) return null;
-  return (
-    <div className="source">
-      <span className="source-label">{source.label}</span>
-      <span className="source-kind">{source.kind}</span>
-      {source.simulated && (
-        <span className="badge badge-simulated" title="Simulated market data, not a real feed">
-          SIMULATED
-        </span>
-      )}
-    </div>
-  );
-}
-
-function Connection() {
-  const connection = useSession((s) => s.connection);
-  if (!connection) return <div className="connection connection-unknown">No connection status</div>;
-  return (
-    <div className={`connection connection-${connection.state}`} role="status">
-      <span className="dot" aria-hidden="true" />
-      <span className="connection-state">{CONNECTION_LABEL[connection.state]}</span>
-      {connection.reason && <span className="connection-reason">{connection.reason}</span>}
-      <span className="connection-since">since {timeFormat.format(connection.sinceMs)}</span>
-    </div>
-  );
-}
-
-function Prices() {
-  const symbols = useSession((s) => s.symbols);
-  const prices = useSession((s) => s.prices);
-  const rows: string[] = [...symbols];
-  for (const symbol of Object.keys(prices)) if (!rows.includes(symbol)) rows.push(symbol);
-  if (rows.length === 0) return <p className="muted">No symbols yet.</p>;
-  return (
-    <table className="prices">
-      <thead>
-        <tr>
-          <th scope="col">Symbol</th>
-          <th scope="col" className="num">
-            Last price
-          </th>
-          <th scope="col" className="num">
-            Trade time
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((symbol) => {
-          const last: SymbolPrice | undefined = prices[symbol];
-          return (
-            <tr key={symbol}>
-              <td>{symbol}</td>
-              <td className="num">{last ? formatPrice(last.price) : '—'}</td>
-              <td className="num muted">{last ? timeFormat.format(last.timeMs) : '—'}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
-
-export function App() {
-  const load = useSession((s) => s.load);
-  const error = useSession((s) => s.error);
-
+function useSessionConnection(): void {
   useEffect(() => {
     try {
-      return connectSession(sessionStore, getApi());
+      return connectSession(sessionStore, getAppApi(), {
+        bars: barsStore,
+        scheduler: animationFrameScheduler,
+        onReopen: () => void loadSeries(true),
+      });
     } catch (e) {
       sessionStore.getState().setError(e instanceof Error ? e.message : String(e));
       return undefined;
     }
   }, []);
+}
+
+/** Loads bar histories on start and whenever the pair, timeframe or lookback changes. */
+function useBarHistories(): void {
+  const ready = useSession((s) => s.settings !== null);
+  const pairA = useSession((s) => s.settings?.pairA);
+  const pairB = useSession((s) => s.settings?.pairB);
+  const timeframe = useSession((s) => s.settings?.timeframe);
+  const lookback = useSession((s) => s.settings?.lookback);
+  const datasetId = useSession((s) => s.source?.datasetId);
+  useEffect(() => {
+    if (ready) void loadSeries();
+  }, [ready, pairA, pairB, timeframe, lookback]);
+  // Another source (dataset): its bars replace the ones shown.
+  const previousDataset = useRef(datasetId);
+  useEffect(() => {
+    if (previousDataset.current === datasetId) return;
+    const first = previousDataset.current === undefined;
+    previousDataset.current = datasetId;
+    if (!first && ready) void loadSeries(true);
+  }, [datasetId, ready]);
+}
+
+function useTheme(): void {
+  const theme = useSession((s) => s.settings?.theme ?? 'dark');
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.style.colorScheme = theme;
+  }, [theme]);
+}
+
+function toggleTheme(): void {
+  const theme = sessionStore.getState().settings?.theme ?? 'dark';
+  void saveSettings({ theme: theme === 'dark' ? 'light' : 'dark' });
+}
+
+function useShortcuts(setHelp: (update: (open: boolean) => boolean) => void): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target instanceof HTMLElement ? event.target : null;
+      const action = shortcutFor({
+        key: event.key,
+        ctrlKey: event.ctrlKey,
+        metaKey: event.metaKey,
+        altKey: event.altKey,
+        target,
+      });
+      if (!action) return;
+      const settings = sessionStore.getState().settings;
+      switch (action.type) {
+        case 'timeframe':
+          if (settings && settings.timeframe !== action.timeframe)
+            void saveSettings({ timeframe: action.timeframe });
+          break;
+        case 'tab':
+          if (settings && settings.activeTab !== action.tab)
+            void saveSettings({ activeTab: action.tab });
+          break;
+        case 'toggleTheme':
+          if (settings) toggleTheme();
+          break;
+        case 'toggleHelp':
+          setHelp((open) => !open);
+          break;
+        case 'closeHelp':
+          setHelp(() => false);
+          break;
+      }
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setHelp]);
+}
+
+export function App() {
+  const [help, setHelp] = useState(false);
+  useSessionConnection();
+  useBarHistories();
+  useTheme();
+  useShortcuts(setHelp);
+
+  const load = useSession((s) => s.load);
+  const error = useSession((s) => s.error);
+  const settings = useSession((s) => s.settings);
+  const activeTab = settings?.activeTab ?? 'prices';
+  const savedWidth = settings?.layout.sidebarWidth ?? 260;
+  const [width, setWidth] = useState<number | null>(null);
+  const sidebarWidth = clampSidebarWidth(width ?? savedWidth);
 
   return (
-    <div className="app">
+    <div className="app" style={{ gridTemplateColumns: `${sidebarWidth}px 5px minmax(0, 1fr)` }}>
       <header className="topbar">
-        <h1>PairDesk</h1>
-        <SourceBadge />
-        <Connection />
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          PairDesk
+        </div>
+        <nav className="tabs" role="tablist" aria-label="Views">
+          {TABS.map((tab) => (
+            <button
+              key={tab.id}
+              type="button"
+              role="tab"
+              id={`tab-${tab.id}`}
+              aria-selected={activeTab === tab.id}
+              aria-controls={`panel-${tab.id}`}
+              className={activeTab === tab.id ? 'tab active' : 'tab'}
+              data-testid={`tab-${tab.id}`}
+              title={tab.hint}
+              disabled={!settings}
+              onClick={() => void saveSettings({ activeTab: tab.id })}
+            >
+              {tab.label}
+            </button>
+          ))}
+        </nav>
+        <div className="topbar-right">
+          {settings && (
+            <span className="topbar-pair">
+              <span className="pair-role pair-role-a">A</span>
+              {settings.pairA}
+              <span className="muted">/</span>
+              <span className="pair-role pair-role-b">B</span>
+              {settings.pairB}
+              <span className="chart-tf">{settings.timeframe}</span>
+            </span>
+          )}
+          <button
+            type="button"
+            className="icon-button theme-toggle"
+            data-testid="theme-toggle"
+            aria-label={`Switch to ${settings?.theme === 'light' ? 'dark' : 'light'} theme (T)`}
+            title={`Switch to ${settings?.theme === 'light' ? 'dark' : 'light'} theme (T)`}
+            disabled={!settings}
+            onClick={toggleTheme}
+          >
+            {settings?.theme === 'light' ? '☾' : '☀'}
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Keyboard shortcuts (?)"
+            title="Keyboard shortcuts (?)"
+            onClick={() => setHelp((open) => !open)}
+          >
+            ?
+          </button>
+        </div>
       </header>
+      <Sidebar />
+      <Splitter
+        width={sidebarWidth}
+        onChange={setWidth}
+        onCommit={(w) => {
+          const layout = sessionStore.getState().settings?.layout;
+          if (layout && layout.sidebarWidth !== w)
+            void saveSettings({ layout: { ...layout, sidebarWidth: w } });
+        }}
+      />
       <main className="content">
+        <TransportBanner />
+        <LiveErrorBanner />
+        <MessageBanners />
         {error && (
-          <div className="error" role="alert">
-            {error}
+          <div className="banner banner-error" role="alert" data-testid="app-error">
+            <div className="banner-text">{error}</div>
           </div>
         )}
-        {load === 'loading' && <p className="muted">Loading session…</p>}
-        <section className="panel">
-          <h2>Last prices</h2>
-          <Prices />
-        </section>
+        {load === 'loading' && !settings && <p className="muted loading">Loading session…</p>}
+        {settings && (
+          <div
+            className="tab-panel"
+            role="tabpanel"
+            id={`panel-${activeTab}`}
+            aria-labelledby={`tab-${activeTab}`}
+          >
+            {activeTab === 'prices' ? <PricesTab /> : <AnalyticsTab />}
+          </div>
+        )}
       </main>
+      <StatusBar />
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );
 }

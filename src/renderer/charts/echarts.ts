@@ -1,0 +1,28 @@
+/** The ECharts build the renderer uses: only the charts and components it draws (tree-shaken). */
+import * as echarts from 'echarts/core';
+import { BarChart, CandlestickChart, LineChart } from 'echarts/charts';
+import {
+  AxisPointerComponent,
+  DataZoomComponent,
+  GraphicComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+} from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+
+echarts.use([
+  BarChart,
+  CandlestickChart,
+  LineChart,
+  AxisPointerComponent,
+  DataZoomComponent,
+  GraphicComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
+
+export { echarts };
+export type { EChartsCoreOption, EChartsType } from 'echarts/core';

@@ -1,0 +1,365 @@
+/** Source, symbols, pair and analysis settings; every change goes through `settings.update`. */
+import { useEffect, useId, useState } from 'react';
+import type { HedgeMethod, ReplayFile, SourceKind } from '../../core/contract/contract';
+import type { Timeframe } from '../../core/market/types';
+import { TIMEFRAMES } from '../../core/market/types';
+import { addSymbol, removeSymbol, saveSettings, selectSource } from '../actions';
+import { formatBytes, formatPrice } from '../lib/format';
+import { NUMBER_RULES } from '../lib/validation';
+import { useSession } from '../state/sessionStore';
+import { getAppApi } from '../transport';
+import { NumberField } from './NumberField';
+
+const SOURCE_LABELS: Record<SourceKind, string> = {
+  live: 'Live',
+  demo: 'Simulated',
+  replay: 'Replay',
+};
+
+const HEDGE_LABELS: Record<HedgeMethod, string> = {
+  static: 'Static OLS',
+  rolling: 'Rolling OLS',
+  kalman: 'Kalman filter',
+};
+
+export function Sidebar() {
+  const settings = useSession((s) => s.settings);
+  if (!settings) {
+    return (
+      <aside className="sidebar" aria-label="Settings">
+        <p className="muted sidebar-loading">Loading settings…</p>
+      </aside>
+    );
+  }
+  return (
+    <aside className="sidebar" aria-label="Settings">
+      <SourceSection />
+      <SymbolsSection />
+      <PairSection />
+      <AnalysisSection />
+    </aside>
+  );
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  const id = useId();
+  return (
+    <section className="side-section" aria-labelledby={id}>
+      <h2 id={id} className="side-title">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+function SourceSection() {
+  const source = useSession((s) => s.source);
+  const replaySpeed = useSession((s) => s.settings!.replaySpeed);
+  const replayFile = useSession((s) => s.settings!.replayFile);
+  const [files, setFiles] = useState<ReplayFile[] | null>(null);
+  const [filesError, setFilesError] = useState<string | null>(null);
+  const [chosenKind, setChosenKind] = useState<SourceKind | null>(null);
+  const kind = chosenKind ?? source?.kind ?? 'live';
+  const fileId = useId();
+
+  useEffect(() => {
+    if (kind !== 'replay' || files !== null) return;
+    getAppApi()
+      .invoke('replay.files', null)
+      .then(
+        (list) => setFiles(list),
+        (e: unknown) => setFilesError(e instanceof Error ? e.message : String(e)),
+      );
+  }, [kind, files]);
+
+  const choose = (next: SourceKind) => {
+    setChosenKind(next);
+    if (next !== 'replay') {
+      setChosenKind(null);
+      if (next !== source?.kind) void selectSource(next);
+    }
+  };
+  const currentFile = source?.kind === 'replay' ? replayFile : null;
+
+  return (
+    <Section title="Source">
+      <div className="segmented" role="radiogroup" aria-label="Data source">
+        {(['live', 'demo', 'replay'] as const).map((k) => (
+          <button
+            key={k}
+            type="button"
+            role="radio"
+            aria-checked={kind === k}
+            className={kind === k ? 'active' : ''}
+            data-testid={`source-${k}`}
+            onClick={() => choose(k)}
+          >
+            {SOURCE_LABELS[k]}
+          </button>
+        ))}
+      </div>
+      {source && (
+        <div className="source-line">
+          <span className={`source-state source-state-${source.state}`}>{source.state}</span>
+          <span className="source-name" title={source.label}>
+            {source.label}
+          </span>
+        </div>
+      )}
+      {kind === 'replay' && (
+        <div className="replay">
+          <div className="field">
+            <label htmlFor={fileId}>Capture file</label>
+            {filesError ? (
+              <div className="field-error">{filesError}</div>
+            ) : files === null ? (
+              <div className="muted small">Loading files…</div>
+            ) : files.length === 0 ? (
+              <div className="muted small">No capture files found.</div>
+            ) : (
+              <select
+                id={fileId}
+                value={currentFile ?? ''}
+                onChange={(e) => {
+                  if (e.target.value) void selectSource('replay', e.target.value, replaySpeed);
+                }}
+              >
+                <option value="" disabled>
+                  Choose a file…
+                </option>
+                {files.map((f) => (
+                  <option key={f.path} value={f.path}>
+                    {f.name} ({formatBytes(f.sizeBytes)})
+                  </option>
+                ))}
+              </select>
+            )}
+          </div>
+          <NumberField
+            label="Replay speed"
+            value={replaySpeed}
+            rule={NUMBER_RULES.replaySpeed}
+            suffix="×"
+            onCommit={(speed) => {
+              void saveSettings({ replaySpeed: speed });
+              if (source?.kind === 'replay' && currentFile) {
+                void selectSource('replay', currentFile, speed);
+              }
+            }}
+          />
+        </div>
+      )}
+    </Section>
+  );
+}
+
+function SymbolsSection() {
+  const symbols = useSession((s) => s.symbols);
+  const prices = useSession((s) => s.prices);
+  const pairA = useSession((s) => s.settings!.pairA);
+  const pairB = useSession((s) => s.settings!.pairB);
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inputId = useId();
+
+  const submit = async () => {
+    setBusy(true);
+    const message = await addSymbol(draft);
+    setBusy(false);
+    setError(message);
+    if (message === null) setDraft('');
+  };
+
+  return (
+    <Section title="Symbols">
+      <ul className="symbol-list">
+        {symbols.map((symbol) => {
+          const price = prices[symbol];
+          const role = symbol === pairA ? 'A' : symbol === pairB ? 'B' : null;
+          return (
+            <li key={symbol} className="symbol-row" data-testid={`symbol-row-${symbol}`}>
+              <span className="symbol-name">
+                {symbol}
+                {role && (
+                  <span className={`pair-role pair-role-${role.toLowerCase()}`}>{role}</span>
+                )}
+              </span>
+              <span className="symbol-price num">{price ? formatPrice(price.price) : '—'}</span>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Remove ${symbol}`}
+                title={`Remove ${symbol}`}
+                onClick={async () => setError(await removeSymbol(symbol))}
+              >
+                ×
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <form
+        className="add-symbol"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label htmlFor={inputId} className="visually-hidden">
+          Add a symbol
+        </label>
+        <input
+          id={inputId}
+          type="text"
+          placeholder="Add symbol, e.g. SOLUSDT"
+          autoComplete="off"
+          spellCheck={false}
+          value={draft}
+          data-testid="symbol-input"
+          aria-invalid={error !== null}
+          onChange={(e) => {
+            setDraft(e.target.value.toUpperCase());
+            setError(null);
+          }}
+        />
+        <button type="submit" data-testid="symbol-add" disabled={busy}>
+          Add
+        </button>
+      </form>
+      {error && (
+        <div className="field-error" role="alert" data-testid="symbol-error">
+          {error}
+        </div>
+      )}
+    </Section>
+  );
+}
+
+function PairSection() {
+  const symbols = useSession((s) => s.symbols);
+  const pairA = useSession((s) => s.settings!.pairA);
+  const pairB = useSession((s) => s.settings!.pairB);
+  const timeframe = useSession((s) => s.settings!.timeframe);
+  const [error, setError] = useState<string | null>(null);
+  const idA = useId();
+  const idB = useId();
+
+  const pick = (which: 'pairA' | 'pairB', value: string) => {
+    const other = which === 'pairA' ? pairB : pairA;
+    if (value === other) {
+      setError('Pair A and pair B must be different symbols');
+      return;
+    }
+    setError(null);
+    void saveSettings({ [which]: value });
+  };
+
+  return (
+    <Section title="Pair">
+      <div className="pair-grid">
+        <div className="field">
+          <label htmlFor={idA}>
+            <span className="pair-role pair-role-a">A</span> Leg
+          </label>
+          <select id={idA} value={pairA} onChange={(e) => pick('pairA', e.target.value)}>
+            {withCurrent(symbols, pairA).map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={idB}>
+            <span className="pair-role pair-role-b">B</span> Leg
+          </label>
+          <select id={idB} value={pairB} onChange={(e) => pick('pairB', e.target.value)}>
+            {withCurrent(symbols, pairB).map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {error && (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="field">
+        <span className="field-label" id="timeframe-label">
+          Timeframe
+        </span>
+        <div className="segmented" role="radiogroup" aria-labelledby="timeframe-label">
+          {TIMEFRAMES.map((tf: Timeframe, i) => (
+            <button
+              key={tf}
+              type="button"
+              role="radio"
+              aria-checked={timeframe === tf}
+              className={timeframe === tf ? 'active' : ''}
+              data-testid={`timeframe-${tf}`}
+              title={`${tf} bars (key ${i + 1})`}
+              onClick={() => void saveSettings({ timeframe: tf })}
+            >
+              {tf}
+            </button>
+          ))}
+        </div>
+      </div>
+    </Section>
+  );
+}
+
+function withCurrent(symbols: string[], current: string): string[] {
+  return symbols.includes(current) ? symbols : [current, ...symbols];
+}
+
+function AnalysisSection() {
+  const settings = useSession((s) => s.settings!);
+  const hedgeId = useId();
+  return (
+    <Section title="Analysis">
+      <div className="pair-grid">
+        <NumberField
+          label="Rolling window"
+          value={settings.rollingWindow}
+          rule={NUMBER_RULES.rollingWindow}
+          suffix="bars"
+          testId="input-rolling-window"
+          onCommit={(v) => void saveSettings({ rollingWindow: v })}
+        />
+        <NumberField
+          label="Lookback"
+          value={settings.lookback}
+          rule={NUMBER_RULES.lookback}
+          suffix="bars"
+          testId="input-lookback"
+          onCommit={(v) => void saveSettings({ lookback: v })}
+        />
+      </div>
+      <div className="pair-grid">
+        <NumberField
+          label="Alert at |z| ≥"
+          value={settings.alertThreshold}
+          rule={NUMBER_RULES.alertThreshold}
+          testId="input-alert-threshold"
+          onCommit={(v) => void saveSettings({ alertThreshold: v })}
+        />
+        <div className="field">
+          <label htmlFor={hedgeId}>Hedge ratio</label>
+          <select
+            id={hedgeId}
+            value={settings.hedgeMethod}
+            onChange={(e) => void saveSettings({ hedgeMethod: e.target.value as HedgeMethod })}
+          >
+            {(Object.keys(HEDGE_LABELS) as HedgeMethod[]).map((m) => (
+              <option key={m} value={m}>
+                {HEDGE_LABELS[m]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+    </Section>
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * Read-only hook for end-to-end tests: counts and values only, never API access.
+ * `window.__pairdeskDebug.barCount('BTCUSDT', '1m')`.
+ */
+import type { Bar, Timeframe } from '../core/market/types';
+import { chartPointCount } from './charts/registry';
+import { seriesKey } from './state/barsMerge';
+import { barsStore } from './state/barsStore';
+
+export interface PairDeskDebug {
+  barCount(symbol: string, timeframe: Timeframe): number;
+  lastBar(symbol: string, timeframe: Timeframe): Bar | null;
+  chartPointCount(symbol: string): number;
+}
+
+declare global {
+  interface Window {
+    __pairdeskDebug?: PairDeskDebug;
+  }
+}
+
+export function installDebugHook(target: Window): void {
+  const hook: PairDeskDebug = {
+    barCount: (symbol, timeframe) =>
+      barsStore.getState().series[seriesKey(symbol, timeframe)]?.bars.length ?? 0,
+    lastBar: (symbol, timeframe) => {
+      const bars = barsStore.getState().series[seriesKey(symbol, timeframe)]?.bars;
+      const last = bars?.[bars.length - 1];
+      return last ? { ...last } : null;
+    },
+    chartPointCount: (symbol) => chartPointCount(symbol),
+  };
+  Object.defineProperty(target, '__pairdeskDebug', {
+    value: Object.freeze(hook),
+    writable: false,
+    configurable: true,
+  });
+}

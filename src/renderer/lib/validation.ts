@@ -1,0 +1,57 @@
+/**
+ * Validation of what the user types in the sidebar, before anything is sent. Mirrors the
+ * main-process schemas (src/core/contract/schemas.ts), which stay the authority.
+ */
+
+/**
+ * Same as SYMBOL_PATTERN in src/core/contract/schemas.ts (a unit test keeps them equal); copied
+ * so the renderer bundle does not pull in zod.
+ */
+export const SYMBOL_PATTERN = /^[A-Z0-9]{2,30}$/;
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Trims and upper-cases; refuses bad shapes and symbols already in the list. */
+export function validateSymbol(raw: string, existing: readonly string[]): Validation<string> {
+  const value = raw.trim().toUpperCase();
+  if (value === '') return { ok: false, error: 'Type a symbol, e.g. SOLUSDT' };
+  if (!SYMBOL_PATTERN.test(value)) {
+    return { ok: false, error: `"${value}" is not a symbol: use 2-30 letters or digits` };
+  }
+  if (existing.includes(value)) return { ok: false, error: `${value} is already in the list` };
+  return { ok: true, value };
+}
+
+export interface NumberRule {
+  label: string;
+  min: number;
+  max: number;
+  integer: boolean;
+  /** When true, `min` itself is not allowed (e.g. a threshold must be > 0). */
+  exclusiveMin?: boolean;
+}
+
+/** Numeric inputs of the sidebar, with the same bounds as the settings schema. */
+export const NUMBER_RULES = {
+  rollingWindow: { label: 'Rolling window', min: 5, max: 10_000, integer: true },
+  lookback: { label: 'Lookback', min: 20, max: 100_000, integer: true },
+  alertThreshold: { label: 'Alert threshold', min: 0, max: 20, integer: false, exclusiveMin: true },
+  replaySpeed: { label: 'Replay speed', min: 0, max: 10_000, integer: false, exclusiveMin: true },
+  sidebarWidth: { label: 'Sidebar width', min: 160, max: 800, integer: true },
+} as const satisfies Record<string, NumberRule>;
+
+export function validateNumber(raw: string, rule: NumberRule): Validation<number> {
+  const text = raw.trim();
+  if (text === '') return { ok: false, error: `${rule.label} is required` };
+  const value = Number(text);
+  if (!Number.isFinite(value)) return { ok: false, error: `${rule.label} must be a number` };
+  if (rule.integer && !Number.isInteger(value)) {
+    return { ok: false, error: `${rule.label} must be a whole number` };
+  }
+  const belowMin = rule.exclusiveMin ? value <= rule.min : value < rule.min;
+  if (belowMin || value > rule.max) {
+    const lower = rule.exclusiveMin ? `> ${rule.min}` : `≥ ${rule.min}`;
+    return { ok: false, error: `${rule.label} must be ${lower} and ≤ ${rule.max}` };
+  }
+  return { ok: true, value };
+}

@@ -1,0 +1,545 @@
+/**
+ * Dev harness for the renderer (not a test): serves out/renderer on 127.0.0.1 with the
+ * browser-mode CSP and a WebSocket bridge at /bridge that implements the contract with FAKE
+ * data — random-walk ticks aggregated into 1s/1m/5m bars, settings kept in memory.
+ *
+ *   npx tsx tests/renderer/harness/fakeBridgeServer.ts [--port 5199] [--token dev]
+ *        [--scenario demo|live|failing|empty] [--rate 20] [--history 1500]
+ *
+ * Scenarios: demo (simulated source, labelled SIMULATED), live (a "real" live source),
+ * failing (live source that cannot connect: backing_off), empty (no history: warm-up states).
+ * Also importable: `startFakeBridge(options)` for browser tests.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { BRIDGE_PATH, TOKEN_PARAM } from '../../../src/core/contract/bridgeProtocol';
+import type { BridgeInvoke, BridgeServerFrame } from '../../../src/core/contract/bridgeProtocol';
+import { DEFAULT_SETTINGS } from '../../../src/core/contract/contract';
+import type {
+  ConnectionStatus,
+  EventEnvelope,
+  EventMap,
+  EventName,
+  IngestStats,
+  ReplayFile,
+  RequestChannel,
+  Settings,
+  SourceInfo,
+  SourceKind,
+} from '../../../src/core/contract/contract';
+import { parseRequest } from '../../../src/core/contract/schemas';
+import type { Bar, Timeframe } from '../../../src/core/market/types';
+import { TIMEFRAME_MS, TIMEFRAMES } from '../../../src/core/market/types';
+import { buildCsp, withCspMeta } from '../../../src/main/platform/csp';
+
+export type Scenario = 'demo' | 'live' | 'failing' | 'empty';
+
+export interface FakeBridgeOptions {
+  port?: number;
+  token?: string;
+  scenario?: Scenario;
+  /** Ticks per second per symbol. */
+  rate?: number;
+  /** Directory served (default out/renderer). */
+  root?: string;
+  /** History bars generated per (symbol, timeframe). */
+  historyBars?: number;
+  log?: (line: string) => void;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const BASE_PRICE: Record<string, number> = {
+  BTCUSDT: 64_250,
+  ETHUSDT: 3_420,
+  SOLUSDT: 142.5,
+  BNBUSDT: 585,
+  XRPUSDT: 0.5234,
+};
+
+/** Small deterministic PRNG so screenshots are reproducible-ish. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(rand: () => number): number {
+  const u = Math.max(1e-12, rand());
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+interface SymbolState {
+  symbol: string;
+  price: number;
+  lastTradeMs: number;
+  /** Live bars per timeframe: closed history + the in-progress one (last). */
+  bars: Map<Timeframe, Bar[]>;
+}
+
+function makeBar(symbol: string, tf: Timeframe, startMs: number, open: number): Bar {
+  return {
+    symbol,
+    timeframeMs: TIMEFRAME_MS[tf],
+    startMs,
+    open,
+    high: open,
+    low: open,
+    close: open,
+    volume: 0,
+    quoteVolume: 0,
+    trades: 0,
+    takerBuyVolume: 0,
+    vwap: open,
+  };
+}
+
+/** `count` closed bars ending just before `endStartMs`, walking back from `endPrice`. */
+function synthHistory(
+  symbol: string,
+  tf: Timeframe,
+  endStartMs: number,
+  endPrice: number,
+  count: number,
+  rand: () => number,
+): Bar[] {
+  const ms = TIMEFRAME_MS[tf];
+  const vol = 0.0009 * Math.sqrt(ms / 60_000);
+  const bars: Bar[] = [];
+  let close = endPrice;
+  for (let i = 1; i <= count; i++) {
+    const drift = gaussian(rand) * vol;
+    const open = close / Math.exp(drift);
+    const high = Math.max(open, close) * (1 + Math.abs(gaussian(rand)) * vol * 0.4);
+    const low = Math.min(open, close) * (1 - Math.abs(gaussian(rand)) * vol * 0.4);
+    const volume = (0.5 + rand() * 2) * (ms / 1000) * (10_000 / endPrice);
+    bars.push({
+      symbol,
+      timeframeMs: ms,
+      startMs: endStartMs - i * ms,
+      open,
+      high,
+      low,
+      close,
+      volume,
+      quoteVolume: volume * ((open + close) / 2),
+      trades: Math.round(volume * 10) + 1,
+      takerBuyVolume: volume * rand(),
+      vwap: (open + close) / 2,
+    });
+    close = open;
+  }
+  return bars.reverse();
+}
+
+export interface FakeBridge {
+  url: string;
+  port: number;
+  token: string;
+  /** Pushes an event to every client (tests). */
+  emit<E extends EventName>(event: E, payload: EventMap[E]): void;
+  /** Drops every client connection (reconnect tests). */
+  dropClients(): void;
+  settings(): Settings;
+  close(): Promise<void>;
+}
+
+export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<FakeBridge> {
+  const token = options.token ?? 'dev';
+  const scenario = options.scenario ?? 'demo';
+  const rate = options.rate ?? 20;
+  const root = resolve(options.root ?? join(import.meta.dirname, '../../../out/renderer'));
+  const historyBars = options.historyBars ?? 1500;
+  const log = options.log ?? (() => {});
+  const rand = mulberry32(42);
+
+  let settings: Settings = structuredClone({
+    ...DEFAULT_SETTINGS,
+    symbols: [...DEFAULT_SETTINGS.symbols, 'SOLUSDT'],
+    source: scenario === 'demo' || scenario === 'empty' ? 'demo' : 'live',
+  });
+  let source: SourceInfo = sourceFor(settings.source as SourceKind);
+  let connection: ConnectionStatus =
+    scenario === 'failing'
+      ? {
+          state: 'backing_off',
+          reason: 'fstream.binance.com: getaddrinfo ENOTFOUND (retry 4 in 8 s)',
+          sinceMs: Date.now(),
+        }
+      : { state: 'live', reason: 'streaming 2 symbols', sinceMs: Date.now() - 65_000 };
+  const stats: IngestStats = {
+    messagesPerSec: 0,
+    lastMessageAgeMs: null,
+    ticksStored: scenario === 'empty' ? 0 : 1_284_113,
+    rejects: scenario === 'empty' ? {} : { duplicate: 12, too_late: 3, bad_price: 1 },
+    rejectsTotal: scenario === 'empty' ? 0 : 16,
+    dbSizeBytes: scenario === 'empty' ? 96 * 1024 : 187_654_321,
+  };
+  let lastMessageMs: number | null = null;
+  let ticksThisSecond = 0;
+
+  function sourceFor(kind: SourceKind, file?: string, speed?: number): SourceInfo {
+    if (kind === 'demo')
+      return {
+        kind,
+        simulated: true,
+        label: 'Simulated market',
+        datasetId: 2,
+        state: 'running',
+        error: null,
+        speed: null,
+      };
+    if (kind === 'replay')
+      return {
+        kind,
+        simulated: false,
+        label: file ? (file.split('/').pop() ?? file) : 'replay',
+        datasetId: 3,
+        state: 'running',
+        error: null,
+        speed: speed ?? settings.replaySpeed,
+      };
+    return {
+      kind,
+      simulated: false,
+      label: 'Binance USD-M futures',
+      datasetId: 1,
+      state: 'running',
+      error: null,
+      speed: null,
+    };
+  }
+
+  const symbols = new Map<string, SymbolState>();
+  function ensureSymbol(symbol: string): SymbolState {
+    let state = symbols.get(symbol);
+    if (state) return state;
+    const price = BASE_PRICE[symbol] ?? 10 + rand() * 90;
+    const now = Date.now();
+    state = { symbol, price, lastTradeMs: 0, bars: new Map() };
+    for (const tf of TIMEFRAMES) {
+      const ms = TIMEFRAME_MS[tf];
+      const start = Math.floor(now / ms) * ms;
+      const history =
+        scenario === 'empty' ? [] : synthHistory(symbol, tf, start, price, historyBars, rand);
+      history.push(makeBar(symbol, tf, start, price));
+      state.bars.set(tf, history);
+    }
+    symbols.set(symbol, state);
+    return state;
+  }
+  for (const s of settings.symbols) ensureSymbol(s);
+
+  const clients = new Set<WebSocket>();
+  function broadcast(envelope: EventEnvelope): void {
+    const frame: BridgeServerFrame = { type: 'event', envelope };
+    const text = JSON.stringify(frame);
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+  }
+  function emit<E extends EventName>(event: E, payload: EventMap[E]): void {
+    broadcast({ event, payload } as EventEnvelope);
+  }
+
+  // ---- market simulation ----
+  const pendingClosed: Bar[] = [];
+  const touched = new Set<Bar>();
+  const flowing = () => connection.state === 'live' && source.state === 'running';
+  const tickTimer = setInterval(() => {
+    if (!flowing()) return;
+    const now = Date.now();
+    for (const symbol of settings.symbols) {
+      const st = ensureSymbol(symbol);
+      const n = Math.max(1, Math.round((rate / 20) * (0.5 + rand())));
+      for (let k = 0; k < n; k++) {
+        st.price *= Math.exp(gaussian(rand) * 0.00012);
+        const qty = (0.01 + rand()) * (2_000 / st.price);
+        st.lastTradeMs = now;
+        ticksThisSecond += 1;
+        stats.ticksStored += 1;
+        for (const tf of TIMEFRAMES) {
+          const ms = TIMEFRAME_MS[tf];
+          const start = Math.floor(now / ms) * ms;
+          const list = st.bars.get(tf)!;
+          let bar = list[list.length - 1];
+          if (bar.startMs < start) {
+            if (bar.trades > 0 || scenario !== 'empty') pendingClosed.push(bar);
+            else list.pop();
+            bar = makeBar(symbol, tf, start, st.price);
+            list.push(bar);
+            if (list.length > historyBars + 500) list.splice(0, list.length - historyBars);
+          }
+          bar.high = Math.max(bar.high, st.price);
+          bar.low = Math.min(bar.low, st.price);
+          bar.close = st.price;
+          bar.volume += qty;
+          bar.quoteVolume += qty * st.price;
+          bar.trades += 1;
+          if (rand() > 0.5) bar.takerBuyVolume += qty;
+          bar.vwap = bar.quoteVolume / bar.volume;
+          touched.add(bar);
+        }
+      }
+    }
+    lastMessageMs = now;
+  }, 50);
+
+  const pushTimer = setInterval(() => {
+    if (clients.size === 0) return;
+    if (touched.size > 0 || pendingClosed.length > 0) {
+      const closed = pendingClosed.splice(0).map((b) => ({ ...b }));
+      const closedSet = new Set(closed.map((b) => `${b.symbol}|${b.timeframeMs}|${b.startMs}`));
+      const inProgress = [...touched]
+        .filter((b) => !closedSet.has(`${b.symbol}|${b.timeframeMs}|${b.startMs}`))
+        .map((b) => ({ ...b }));
+      touched.clear();
+      emit('bars', { closed, inProgress });
+      emit(
+        'prices',
+        settings.symbols
+          .map((s) => symbols.get(s))
+          .filter((s): s is SymbolState => !!s && s.lastTradeMs > 0)
+          .map((s) => ({ symbol: s.symbol, price: s.price, timeMs: s.lastTradeMs })),
+      );
+    }
+  }, 100);
+
+  const statsTimer = setInterval(() => {
+    stats.messagesPerSec = ticksThisSecond;
+    ticksThisSecond = 0;
+    stats.lastMessageAgeMs = lastMessageMs === null ? null : Date.now() - lastMessageMs;
+    stats.dbSizeBytes += Math.round(stats.messagesPerSec * 61);
+    emit('stats', { ...stats, rejects: { ...stats.rejects } });
+  }, 1000);
+
+  // ---- requests ----
+  async function handle(channel: RequestChannel, raw: unknown): Promise<unknown> {
+    switch (channel) {
+      case 'session.snapshot': {
+        parseRequest(channel, raw);
+        return {
+          source,
+          symbols: settings.symbols,
+          connection,
+          prices: settings.symbols
+            .map((s) => symbols.get(s))
+            .filter((s): s is SymbolState => !!s && s.lastTradeMs > 0)
+            .map((s) => ({ symbol: s.symbol, price: s.price, timeMs: s.lastTradeMs })),
+          stats: { ...stats, lastMessageAgeMs: lastMessageMs && Date.now() - lastMessageMs },
+          settings,
+        };
+      }
+      case 'bars.history': {
+        const req = parseRequest(channel, raw);
+        if (!settings.symbols.includes(req.symbol)) return [];
+        const list = ensureSymbol(req.symbol).bars.get(req.timeframe)!;
+        const bars = list.filter((b) => b.trades > 0 || scenario !== 'empty');
+        await new Promise((r) => setTimeout(r, 60)); // like a SQLite read
+        return bars.slice(-req.limit).map((b) => ({ ...b }));
+      }
+      case 'settings.update': {
+        const patch = parseRequest(channel, raw);
+        if (patch.pairA && !settings.symbols.includes(patch.pairA))
+          throw new Error(`pairA ${patch.pairA} is not a subscribed symbol`);
+        if (patch.pairB && !settings.symbols.includes(patch.pairB))
+          throw new Error(`pairB ${patch.pairB} is not a subscribed symbol`);
+        if (patch.lookback === 4242) throw new Error('simulated storage failure'); // test hook
+        settings = { ...settings, ...patch };
+        emit('settings', settings);
+        return settings;
+      }
+      case 'source.select': {
+        const req = parseRequest(channel, raw);
+        source = sourceFor(req.kind, req.file, req.speed);
+        settings = {
+          ...settings,
+          source: req.kind,
+          ...(req.file ? { replayFile: req.file } : {}),
+          ...(req.speed ? { replaySpeed: req.speed } : {}),
+        };
+        connection =
+          req.kind === 'live' && scenario === 'failing'
+            ? {
+                state: 'backing_off',
+                reason: 'fstream.binance.com: getaddrinfo ENOTFOUND',
+                sinceMs: Date.now(),
+              }
+            : {
+                state: 'live',
+                reason: `streaming ${settings.symbols.length} symbols`,
+                sinceMs: Date.now(),
+              };
+        emit('source', source);
+        emit('connection', connection);
+        emit('settings', settings);
+        return source;
+      }
+      case 'symbols.add': {
+        const { symbol } = parseRequest(channel, raw);
+        if (settings.symbols.includes(symbol)) throw new Error(`${symbol} is already subscribed`);
+        settings = { ...settings, symbols: [...settings.symbols, symbol] };
+        ensureSymbol(symbol);
+        emit('settings', settings);
+        return settings.symbols;
+      }
+      case 'symbols.remove': {
+        const { symbol } = parseRequest(channel, raw);
+        settings = { ...settings, symbols: settings.symbols.filter((s) => s !== symbol) };
+        emit('settings', settings);
+        return settings.symbols;
+      }
+      case 'replay.files': {
+        parseRequest(channel, raw);
+        const files: ReplayFile[] = [
+          {
+            path: '/data/captures/um-btcusdt-ethusdt-2024-07-18.jsonl.gz',
+            name: 'um-btcusdt-ethusdt-2024-07-18.jsonl.gz',
+            sizeBytes: 48_312_004,
+          },
+          {
+            path: '/data/captures/um-btcusdt-ethusdt-2024-08-08.jsonl.gz',
+            name: 'um-btcusdt-ethusdt-2024-08-08.jsonl.gz',
+            sizeBytes: 61_004_112,
+          },
+        ];
+        return files;
+      }
+      default:
+        throw new Error(`"${channel}" is not implemented by the fake bridge`);
+    }
+  }
+
+  // ---- HTTP + WS ----
+  const csp = buildCsp('browser');
+  async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    const path = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
+    const file = normalize(join(root, path));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      let body: Buffer | string = await readFile(file);
+      const type = MIME[extname(file)] ?? 'application/octet-stream';
+      const headers: Record<string, string> = {
+        'content-type': type,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      };
+      if (extname(file) === '.html') {
+        body = withCspMeta(body.toString('utf8'), csp);
+        headers['content-security-policy'] = csp;
+      }
+      res.writeHead(200, headers).end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  }
+
+  const server = createServer((req, res) => {
+    void serveStatic(req, res);
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== BRIDGE_PATH || url.searchParams.get(TOKEN_PARAM) !== token) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws);
+      log(`bridge client connected (${clients.size})`);
+      ws.on('close', () => clients.delete(ws));
+      ws.on('message', (data) => {
+        let msg: BridgeInvoke;
+        try {
+          msg = JSON.parse(String(data)) as BridgeInvoke;
+        } catch {
+          return;
+        }
+        if (msg.type !== 'invoke') return;
+        handle(msg.channel, msg.request).then(
+          (response) => send(ws, { type: 'reply', id: msg.id, ok: true, response }),
+          (error: unknown) =>
+            send(ws, {
+              type: 'reply',
+              id: msg.id,
+              ok: false,
+              error: error instanceof Error ? error.message : String(error),
+            }),
+        );
+      });
+    });
+  });
+  function send(ws: WebSocket, frame: BridgeServerFrame): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  }
+
+  await new Promise<void>((r) => server.listen(options.port ?? 0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}/?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
+  log(`PairDesk fake bridge (${scenario}) at ${url}`);
+
+  return {
+    url,
+    port,
+    token,
+    emit,
+    settings: () => settings,
+    dropClients: () => {
+      for (const ws of clients) ws.terminate();
+    },
+    close: async () => {
+      clearInterval(tickTimer);
+      clearInterval(pushTimer);
+      clearInterval(statsTimer);
+      for (const ws of clients) ws.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const bridge = await startFakeBridge({
+    port: Number(arg('port') ?? 5199),
+    token: arg('token') ?? 'dev',
+    scenario: (arg('scenario') as Scenario | undefined) ?? 'demo',
+    rate: Number(arg('rate') ?? 20),
+    historyBars: Number(arg('history') ?? 1500),
+    log: (line) => console.log(line),
+  });
+  const stop = () => void bridge.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
