@@ -10,6 +10,8 @@ import { barsStore } from './state/barsStore';
 export interface PairDeskDebug {
   barCount(symbol: string, timeframe: Timeframe): number;
   lastBar(symbol: string, timeframe: Timeframe): Bar | null;
+  /** Copies of every bar the view holds for the series, oldest first. */
+  bars(symbol: string, timeframe: Timeframe): Bar[];
   chartPointCount(symbol: string): number;
 }
 
@@ -28,6 +30,10 @@ export function installDebugHook(target: Window): void {
       const last = bars?.[bars.length - 1];
       return last ? { ...last } : null;
     },
+    bars: (symbol, timeframe) =>
+      (barsStore.getState().series[seriesKey(symbol, timeframe)]?.bars ?? []).map((b) => ({
+        ...b,
+      })),
     chartPointCount: (symbol) => chartPointCount(symbol),
   };
   Object.defineProperty(target, '__pairdeskDebug', {

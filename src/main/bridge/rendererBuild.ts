@@ -3,7 +3,7 @@
  * `pairdesk serve` works straight after `npm install`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +11,26 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const RENDERER_OUT = join(PROJECT_ROOT, 'out', 'renderer');
 
+/** Newest modification time (ms) of the files under `dir`, 0 when it does not exist. */
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Returns the built renderer folder, building it first when it is missing or older than the
+ * sources it is made from (a source checkout; a packaged app ships no sources and never builds).
+ */
 export function ensureRendererBuilt(log: (line: string) => void = console.log): string {
-  if (existsSync(join(RENDERER_OUT, 'index.html'))) return RENDERER_OUT;
-  log('[serve] building the renderer (first run)…');
+  const index = join(RENDERER_OUT, 'index.html');
+  const sources = ['src/renderer', 'src/core'].map((d) => newestMtime(join(PROJECT_ROOT, d)));
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources)) return RENDERER_OUT;
+  log(`[serve] building the renderer (${existsSync(index) ? 'sources changed' : 'first run'})…`);
   const require = createRequire(import.meta.url);
   const cli = join(
     dirname(require.resolve('electron-vite/package.json')),

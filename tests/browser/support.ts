@@ -1,0 +1,96 @@
+/**
+ * Browser-test support: Debian's Chromium through playwright-core (never a downloaded browser),
+ * `pairdesk serve` as a real child process, screenshots as test artifacts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { REPO_ROOT } from '../support/realData';
+
+export const CHROMIUM = process.env.PAIRDESK_CHROMIUM ?? '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export const ARTIFACTS = join(REPO_ROOT, 'test-results', 'browser');
+
+/** Flags for a headless Chromium on a closed network (no background fetches). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface ServeProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<number | null>;
+}
+
+/** Starts `pairdesk serve` and resolves once it prints its URL. */
+export function startServe(args: string[], timeoutMs = 60_000): Promise<ServeProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/main/cli/index.ts', 'serve', '--port', '0', ...args],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start:\n${out}`));
+    }, timeoutMs);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /running at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=[0-9a-f]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1],
+          port: Number(m[2]),
+          child,
+          output: () => out,
+          stop: async () => {
+            child.kill('SIGINT');
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T> | T,
+  ok: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const start = Date.now();
+  let last: T = await probe();
+  while (!ok(last)) {
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
+}
