@@ -23,7 +23,9 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const require = createRequire(path.join(root, 'package.json'));
 const isWindows = process.platform === 'win32';
-const extraArgs = process.argv.slice(2);
+/** `--prepare`: build the Electron-ABI binding and the bundles, print them as JSON, exit (tests). */
+const prepareOnly = process.argv.includes('--prepare');
+const extraArgs = process.argv.slice(2).filter((a) => a !== '--prepare');
 
 const log = (message) => console.log(`[start] ${message}`);
 
@@ -164,6 +166,10 @@ async function startElectron(electron) {
     process.exit(buildCode);
   }
 
+  if (prepareOnly) {
+    console.log(JSON.stringify({ electron: electron.binary, nativeBinding: binding }));
+    return;
+  }
   const env = { ...process.env, PAIRDESK_NATIVE_BINDING: binding };
   delete env.ELECTRON_RUN_AS_NODE; // would turn Electron into plain Node
   runForeground(electron.binary, [root, ...extraArgs], { env });
@@ -207,6 +213,9 @@ function startHeadlessDemo() {
 const electron = findElectron();
 if (electron) {
   await startElectron(electron);
+} else if (prepareOnly) {
+  log('Electron runtime not installed: nothing to prepare');
+  process.exit(3);
 } else {
   startHeadlessDemo();
 }

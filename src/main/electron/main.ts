@@ -4,7 +4,7 @@
  * before the app quits. All logic worth testing lives in security.ts / ipc.ts.
  */
 import { BrowserWindow, app, dialog, ipcMain, session } from 'electron';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SourceKind } from '../../core/contract/contract';
@@ -75,7 +75,10 @@ function createWindow(pairdesk: PairDeskApp): BrowserWindow {
 
 async function boot(): Promise<PairDeskApp> {
   guardSession(session.defaultSession, cspForAppUrl(appUrl), log);
-  const dbFile = join(app.getPath('userData'), 'pairdesk.db');
+  // PAIRDESK_DATA_DIR moves the database, as it does for the CLI (tests, portable installs).
+  const dataDir = process.env['PAIRDESK_DATA_DIR'] || app.getPath('userData');
+  mkdirSync(dataDir, { recursive: true });
+  const dbFile = join(dataDir, 'pairdesk.db');
   const nativeBinding = resolveNativeBinding({
     env: process.env,
     projectRoot: app.getAppPath(),
