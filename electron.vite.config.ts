@@ -26,7 +26,12 @@ export default defineConfig({
       // better-sqlite3 (native) and ws (optional native add-ons) must never be bundled.
       externalizeDeps: true,
       rollupOptions: {
-        input: { index: resolve(root, 'src/main/electron/main.ts') },
+        // The analytics worker thread is a second entry: out/main/analyticsWorker.js, found by
+        // src/main/analytics/workerEntry.ts next to the running main bundle.
+        input: {
+          index: resolve(root, 'src/main/electron/main.ts'),
+          analyticsWorker: resolve(root, 'src/main/analytics/analyticsWorker.ts'),
+        },
         external: ['better-sqlite3', 'ws', 'bufferutil', 'utf-8-validate'],
         // ESM ("type": "module") → out/main/index.js, the package.json "main".
         output: { format: 'es', entryFileNames: '[name].js' },

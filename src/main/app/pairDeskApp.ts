@@ -6,6 +6,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import {
   DEFAULT_SETTINGS,
   type ConnectionStatus,
@@ -26,6 +27,7 @@ import {
 } from '../../core/contract/contract';
 import { BarEventBatcher } from '../../core/events/barEventBatcher';
 import { TIMEFRAME_MS, type Bar } from '../../core/market/types';
+import { AnalyticsHost } from '../analytics/analyticsHost';
 import type { Platform } from '../platform/interfaces';
 import { PairDeskStore } from '../store/store';
 import { SourceSession } from './sourceSession';
@@ -52,6 +54,8 @@ export interface PairDeskAppOptions {
   platform?: Platform;
   /** UI event rate: bars/prices are flushed at most this often (ms). Default 50 (20 Hz). */
   eventIntervalMs?: number;
+  /** Scheduled stationarity tests every N new aligned bars (default 20). */
+  analyticsTestEveryBars?: number;
 }
 
 export interface PairDeskApp {
@@ -83,6 +87,8 @@ function normalisePair(settings: Settings): Settings {
 
 export class PairDeskServices implements ContractHost {
   readonly store: PairDeskStore;
+  /** Live pair analytics, computed in a worker thread. */
+  readonly analytics: AnalyticsHost;
   private settingsValue: Settings;
   private session: SourceSession | undefined;
   private sourceInfo: SourceInfo;
@@ -116,6 +122,19 @@ export class PairDeskServices implements ContractHost {
       error: null,
       speed: null,
     };
+    this.analytics = new AnalyticsHost({
+      loadBars: (symbol, timeframeMs, limit) => {
+        const datasetId = this.sourceInfo.datasetId;
+        return datasetId === 0
+          ? []
+          : this.store.bars(datasetId, symbol, timeframeMs, { limitLast: limit });
+      },
+      feedNow: () => this.feedNow(),
+      onSeries: (payload) => this.emit('analytics', payload),
+      onStationarity: (report) => this.emit('stationarity', report),
+      testEveryBars: options.analyticsTestEveryBars,
+      emitIntervalMs: options.eventIntervalMs,
+    });
     this.flushTimer = setInterval(() => this.flushBars(), options.eventIntervalMs ?? 50);
     this.statsTimer = setInterval(() => this.emit('stats', this.ingestStats()), 1_000);
     this.flushTimer.unref();
@@ -125,6 +144,7 @@ export class PairDeskServices implements ContractHost {
   /** Starts the source stored in the settings. */
   async start(): Promise<SourceInfo> {
     const s = this.settingsValue;
+    this.analytics.start(s);
     return this.selectSource(s.source, s.replayFile ?? undefined, s.replaySpeed);
   }
 
@@ -168,6 +188,14 @@ export class PairDeskServices implements ContractHost {
         return respond(await this.removeSymbol((request as RequestOf<'symbols.remove'>).symbol));
       case 'replay.files':
         return respond(this.replayFiles());
+      case 'analytics.series':
+        return respond(
+          await this.analytics.series((request as RequestOf<'analytics.series'>).limit),
+        );
+      case 'analytics.runTests':
+        return respond(await this.analytics.runTests());
+      case 'analytics.lastTests':
+        return respond(await this.analytics.lastTests());
       default:
         throw new Error(`unknown request channel ${String(channel)}`);
     }
@@ -216,6 +244,8 @@ export class PairDeskServices implements ContractHost {
     const before = this.settingsValue;
     this.settingsValue = next;
     this.store.setSetting(SETTINGS_KEY, next);
+    // Recomputes from stored bars when pair, timeframe, window, lookback or method changed.
+    this.analytics.select(next);
     const session = this.session;
     if (
       session &&
@@ -265,8 +295,14 @@ export class PairDeskServices implements ContractHost {
           demoSeed: this.options.demoSeed,
           listener: {
             onTick: (tick) => this.batcher.touched(tick.symbol),
-            onBarClosed: (bar) => this.batcher.barFinal(bar),
-            onBarRevised: (bar) => this.batcher.barFinal(bar),
+            onBarClosed: (bar) => {
+              this.batcher.barFinal(bar);
+              this.analytics.onBar(bar);
+            },
+            onBarRevised: (bar) => {
+              this.batcher.barFinal(bar);
+              this.analytics.onBar(bar);
+            },
           },
           onConnection: (status) => {
             this.connectionStatus = status;
@@ -290,6 +326,8 @@ export class PairDeskServices implements ContractHost {
           speed: kind === 'replay' ? replaySpeed : null,
         };
       }
+      // New dataset (or none): the analytics restart from its stored bars.
+      this.analytics.recompute();
       await this.updateSettings({
         source: kind,
         replayFile: replayFile ?? null,
@@ -362,12 +400,25 @@ export class PairDeskServices implements ContractHost {
     clearInterval(this.statsTimer);
     await this.switching.catch(() => undefined);
     await this.session?.stop();
+    await this.analytics.stop();
     this.flushBars();
     this.listeners.clear();
     this.store.close();
   }
 
   // ---- events -------------------------------------------------------------------------------
+
+  /**
+   * Feed time for the analytics (null before the first event). The pipeline is advanced right
+   * after reading it, so every bar due at that time has been closed and passed on beforehand.
+   */
+  private feedNow(): number | null {
+    const pipeline = this.session?.recorder.pipeline;
+    if (!pipeline || !Number.isFinite(pipeline.clock.lastEventTimeMs)) return null;
+    const now = pipeline.clock.now(performance.now());
+    pipeline.advance();
+    return now;
+  }
 
   private flushBars(): void {
     const pipeline = this.session?.recorder.pipeline;

@@ -1,0 +1,411 @@
+/**
+ * Main-thread owner of the analytics worker: spawns it (workerEntry.ts: tsx or the electron-vite
+ * bundle), configures it with the selection and the stored bars (read from SQLite here, sent as
+ * transferred typed arrays), forwards closed/revised bars of the selected pair together with the
+ * feed time every `tickMs`, coalesces the worker's series updates into 'analytics' events at most
+ * every `emitIntervalMs` (≤ 20 Hz), relays 'stationarity' reports, answers the analytics
+ * requests, restarts the worker if it dies (and recomputes), and terminates it on stop.
+ * The main thread computes no statistics: it converts NaN to null at the boundary, nothing more.
+ */
+import type { Worker } from 'node:worker_threads';
+import type {
+  AnalyticsSelection,
+  AnalyticsSeries,
+  EventMap,
+  StationarityReport,
+} from '../../core/contract/contract';
+import {
+  concatColumnBuffers,
+  emptyColumnBuffers,
+  toAnalyticsColumns,
+  type ColumnBuffers,
+} from '../../core/analysis/analyticsColumns';
+import { DEFAULT_GRACE_MS } from '../../core/bars/barAggregator';
+import { TIMEFRAME_MS, type Bar } from '../../core/market/types';
+import type {
+  AnalyticsWorkerData,
+  BarArrays,
+  HostToWorker,
+  LiveBar,
+  WorkerPerf,
+  WorkerRequest,
+  WorkerResponseValue,
+  WorkerSettings,
+  WorkerToHost,
+} from './protocol';
+import { analyticsWorkerEntry, startWorker, type WorkerEntry } from './workerEntry';
+
+export type StoredBar = Pick<Bar, 'startMs' | 'close'>;
+
+export interface AnalyticsHostOptions {
+  /** The last `limit` closed bars of a symbol at a timeframe, oldest first (the store). */
+  loadBars(symbol: string, timeframeMs: number, limit: number): readonly StoredBar[];
+  /**
+   * Current feed time (ms), or null without a running feed. Called every `tickMs`; every bar the
+   * aggregator closes at or before (feed time − grace) must have been passed to `onBar` before it
+   * returns (PairDeskServices advances the pipeline first).
+   */
+  feedNow?(): number | null;
+  onSeries(payload: EventMap['analytics']): void;
+  onStationarity(report: StationarityReport): void;
+  /** Scheduled stationarity run every N new aligned bars (default 20). */
+  testEveryBars?: number;
+  /** Budget of one stationarity run (default 15 s). */
+  testBudgetMs?: number;
+  /** Live static β re-estimated every N new bars (default 20). */
+  staticRefitBars?: number;
+  /** Aggregator grace (default the aggregator's, 250 ms). */
+  graceMs?: number;
+  /** How often bars and the feed time go to the worker (default 100 ms). */
+  tickMs?: number;
+  /** Minimum time between two 'analytics' events (default 50 ms, 20 Hz). */
+  emitIntervalMs?: number;
+  /** Worker location override (tests); default analyticsWorkerEntry(). */
+  entry?: WorkerEntry;
+  /** Diagnostics (worker crashes and restarts). */
+  log?(message: string): void;
+}
+
+interface PendingRequest {
+  resolve: (v: WorkerResponseValue) => void;
+  reject: (e: Error) => void;
+}
+
+/** Analytics-relevant fields of the settings. */
+export function selectionOf(s: AnalyticsSelection): AnalyticsSelection {
+  return {
+    pairA: s.pairA,
+    pairB: s.pairB,
+    timeframe: s.timeframe,
+    rollingWindow: s.rollingWindow,
+    lookback: s.lookback,
+    hedgeMethod: s.hedgeMethod,
+  };
+}
+
+export function sameSelection(x: AnalyticsSelection | null, y: AnalyticsSelection): boolean {
+  return (
+    x !== null &&
+    x.pairA === y.pairA &&
+    x.pairB === y.pairB &&
+    x.timeframe === y.timeframe &&
+    x.rollingWindow === y.rollingWindow &&
+    x.lookback === y.lookback &&
+    x.hedgeMethod === y.hedgeMethod
+  );
+}
+
+function toArrays(bars: readonly StoredBar[]): BarArrays {
+  const startMs = new Float64Array(bars.length);
+  const close = new Float64Array(bars.length);
+  for (let i = 0; i < bars.length; i++) {
+    startMs[i] = bars[i].startMs;
+    close[i] = bars[i].close;
+  }
+  return { startMs, close };
+}
+
+export class AnalyticsHost {
+  private worker: Worker | null = null;
+  private ready = false;
+  private stopped = true;
+  private selectionValue: AnalyticsSelection | null = null;
+  private epoch = 0;
+  private bars: LiveBar[] = [];
+  private readonly pending = new Map<number, PendingRequest>();
+  private nextId = 1;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private emitTimer: NodeJS.Timeout | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** Coalesced series event not yet emitted. */
+  private outgoing: { reset: boolean; chunks: ColumnBuffers[]; warmup: string | null } | null =
+    null;
+  private lastEmitAt = 0;
+  private restartCount = 0;
+  private consecutiveCrashes = 0;
+  private startedAt = 0;
+  private lastLoadMs = 0;
+  private readonly settings: WorkerSettings;
+  private entry: WorkerEntry | undefined;
+  /** Why the worker cannot run at all (its file is missing), in plain words. */
+  private failure: string | null = null;
+
+  constructor(private readonly options: AnalyticsHostOptions) {
+    this.settings = {
+      graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
+      testEveryBars: options.testEveryBars ?? 20,
+      testBudgetMs: options.testBudgetMs ?? 15_000,
+      staticRefitBars: options.staticRefitBars ?? 20,
+    };
+    this.entry = options.entry;
+  }
+
+  get selection(): AnalyticsSelection | null {
+    return this.selectionValue;
+  }
+
+  /** Times the worker was restarted after dying. */
+  get restarts(): number {
+    return this.restartCount;
+  }
+
+  /** The worker thread (tests: liveness checks). */
+  get workerThread(): Worker | null {
+    return this.worker;
+  }
+
+  /** ms the last recompute spent reading bars from the store (main thread). */
+  get lastStoreReadMs(): number {
+    return this.lastLoadMs;
+  }
+
+  /** Spawns the worker; with a selection, computes it right away. */
+  start(selection?: AnalyticsSelection): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    if (selection) this.selectionValue = selectionOf(selection);
+    try {
+      this.entry ??= analyticsWorkerEntry();
+    } catch (error) {
+      this.failure = (error as Error).message;
+      this.options.log?.(this.failure);
+      return;
+    }
+    this.spawn();
+    const tickMs = this.options.tickMs ?? 100;
+    this.tickTimer = setInterval(() => this.tick(), tickMs);
+    this.tickTimer.unref();
+  }
+
+  /** Switches to a selection (recomputes from stored bars) unless it is the current one. */
+  select(selection: AnalyticsSelection): void {
+    if (sameSelection(this.selectionValue, selection)) return;
+    this.selectionValue = selectionOf(selection);
+    this.recompute();
+  }
+
+  /** Recomputes the current selection from stored bars (e.g. the data source switched). */
+  recompute(): void {
+    if (this.stopped || !this.ready || !this.worker || !this.selectionValue) return;
+    const sel = this.selectionValue;
+    const tfMs = TIMEFRAME_MS[sel.timeframe];
+    this.epoch++;
+    this.outgoing = null;
+    // Bars closed up to now (feedNow may close some) are in the store: the pipeline stores before
+    // it notifies. Later ones arrive through onBar and reach the worker after this configure.
+    const feedNowMs = this.options.feedNow?.() ?? null;
+    this.bars = [];
+    const t0 = performance.now();
+    const barsA = toArrays(this.options.loadBars(sel.pairA, tfMs, sel.lookback));
+    const barsB = toArrays(this.options.loadBars(sel.pairB, tfMs, sel.lookback));
+    this.lastLoadMs = performance.now() - t0;
+    this.send(
+      {
+        type: 'configure',
+        epoch: this.epoch,
+        selection: sel,
+        tfMs,
+        settings: this.settings,
+        barsA,
+        barsB,
+        feedNowMs,
+      },
+      [barsA, barsB].flatMap((x) => [x.startMs.buffer, x.close.buffer] as ArrayBuffer[]),
+    );
+  }
+
+  /** A closed or revised bar from the ingestion pipeline (any symbol, any timeframe). */
+  onBar(bar: Bar): void {
+    const sel = this.selectionValue;
+    if (!sel || this.stopped) return;
+    if (bar.timeframeMs !== TIMEFRAME_MS[sel.timeframe]) return;
+    let leg: 0 | 1;
+    if (bar.symbol === sel.pairA) leg = 0;
+    else if (bar.symbol === sel.pairB) leg = 1;
+    else return;
+    this.bars.push({ leg, startMs: bar.startMs, close: bar.close, timeframeMs: bar.timeframeMs });
+  }
+
+  /** The last `limit` aligned bars of the current selection. */
+  async series(limit: number): Promise<AnalyticsSeries> {
+    const sel = this.selectionValue;
+    if (!sel) throw new Error('no analytics selection yet');
+    const v = await this.request({ kind: 'series', limit });
+    if (v.kind !== 'series') throw new Error('unexpected worker response');
+    return {
+      selection: v.series.selection,
+      columns: toAnalyticsColumns(v.series.columns),
+      warmup: v.series.warmup,
+    };
+  }
+
+  /** Runs the stationarity tests now on the current selection. */
+  async runTests(): Promise<StationarityReport> {
+    const v = await this.request({ kind: 'runTests' });
+    if (v.kind !== 'report' || v.report === null) throw new Error('unexpected worker response');
+    return v.report;
+  }
+
+  async lastTests(): Promise<StationarityReport | null> {
+    const v = await this.request({ kind: 'lastTests' });
+    if (v.kind !== 'report') throw new Error('unexpected worker response');
+    return v.report;
+  }
+
+  /** Timing measured inside the worker. */
+  async perf(): Promise<WorkerPerf> {
+    const v = await this.request({ kind: 'perf' });
+    if (v.kind !== 'perf') throw new Error('unexpected worker response');
+    return v.perf;
+  }
+
+  /** Test hook: the worker throws from its message handler (it dies; the host restarts it). */
+  crashWorkerForTest(message = 'test-induced crash'): void {
+    this.send({ type: 'crash', message });
+  }
+
+  /** Terminates the worker and every timer; pending requests are rejected. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.tickTimer);
+    clearTimeout(this.emitTimer);
+    clearTimeout(this.restartTimer);
+    const w = this.worker;
+    this.worker = null;
+    this.ready = false;
+    this.rejectPending(new Error('analytics stopped'));
+    if (w) await w.terminate();
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private spawn(): void {
+    if (!this.entry) return;
+    this.ready = false;
+    this.startedAt = Date.now();
+    const workerData: AnalyticsWorkerData = {
+      role: 'analytics',
+      entryUrl: this.entry.url.href,
+      tsxApiUrl: this.entry.tsxApiUrl,
+    };
+    const w = startWorker(this.entry, workerData);
+    this.worker = w;
+    w.on('message', (m: WorkerToHost) => this.onMessage(w, m));
+    w.on('error', (error: Error) => {
+      this.options.log?.(`analytics worker failed: ${error.message}`);
+    });
+    w.on('exit', (code) => this.onExit(w, code));
+  }
+
+  private onExit(w: Worker, code: number): void {
+    if (this.worker !== w) return; // terminated on purpose (stop)
+    this.worker = null;
+    this.ready = false;
+    if (this.stopped) return;
+    this.rejectPending(
+      new Error(`the analytics worker stopped (exit code ${code}); restarting it`),
+    );
+    if (Date.now() - this.startedAt > 30_000) this.consecutiveCrashes = 0;
+    const delay = Math.min(5_000, 50 * 2 ** this.consecutiveCrashes);
+    this.consecutiveCrashes++;
+    this.restartCount++;
+    this.options.log?.(`analytics worker exited with code ${code}; restarting in ${delay} ms`);
+    this.restartTimer = setTimeout(() => {
+      if (!this.stopped) this.spawn();
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  private onMessage(w: Worker, m: WorkerToHost): void {
+    if (this.worker !== w) return;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.recompute();
+        return;
+      case 'series':
+        if (m.epoch === this.epoch) this.queueSeries(m.reset, m.series.columns, m.series.warmup);
+        return;
+      case 'stationarity':
+        if (m.epoch === this.epoch) this.options.onStationarity(m.report);
+        return;
+      case 'response': {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (m.ok) p.resolve(m.value);
+        else p.reject(new Error(m.error));
+        return;
+      }
+    }
+  }
+
+  private tick(): void {
+    if (!this.ready || !this.worker || !this.selectionValue) return;
+    const feedNowMs = this.options.feedNow?.() ?? null;
+    const bars = this.bars;
+    this.bars = [];
+    this.send({ type: 'feed', epoch: this.epoch, bars, feedNowMs });
+  }
+
+  private queueSeries(reset: boolean, columns: ColumnBuffers, warmup: string | null): void {
+    if (reset || !this.outgoing) this.outgoing = { reset, chunks: [columns], warmup };
+    else {
+      this.outgoing.chunks.push(columns);
+      this.outgoing.warmup = warmup;
+    }
+    if (this.emitTimer) return;
+    const interval = this.options.emitIntervalMs ?? 50;
+    const wait = Math.max(0, this.lastEmitAt + interval - Date.now());
+    this.emitTimer = setTimeout(() => this.emitSeries(), wait);
+    this.emitTimer.unref();
+  }
+
+  private emitSeries(): void {
+    this.emitTimer = undefined;
+    const out = this.outgoing;
+    const sel = this.selectionValue;
+    this.outgoing = null;
+    if (!out || !sel || this.stopped) return;
+    this.lastEmitAt = Date.now();
+    const columns = out.chunks.length > 0 ? concatColumnBuffers(out.chunks) : emptyColumnBuffers();
+    this.options.onSeries({
+      reset: out.reset,
+      selection: sel,
+      columns: toAnalyticsColumns(columns),
+      warmup: out.warmup,
+    });
+  }
+
+  private request(request: WorkerRequest): Promise<WorkerResponseValue> {
+    if (this.stopped) return Promise.reject(new Error('analytics stopped'));
+    if (this.failure !== null) return Promise.reject(new Error(this.failure));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.ready && this.worker) this.send({ type: 'request', id, request });
+      else this.whenReady(() => this.send({ type: 'request', id, request }));
+    });
+  }
+
+  /** Runs `fn` once the worker is up (requests made during a restart wait for it). */
+  private whenReady(fn: () => void): void {
+    const check = (): void => {
+      if (this.stopped) return;
+      if (this.ready && this.worker) fn();
+      else setTimeout(check, 10).unref();
+    };
+    check();
+  }
+
+  private send(msg: HostToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker?.postMessage(msg, transfer);
+  }
+
+  private rejectPending(error: Error): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(error);
+  }
+}

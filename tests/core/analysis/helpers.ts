@@ -1,0 +1,46 @@
+/** Seeded data for the live-analytics tests. */
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function normal(r: () => number): number {
+  return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+}
+
+/** A cointegrated pair at BTC/ETH scale: B random walk, A = 20·B + AR(1) noise. */
+export function cointegratedPair(n: number, seed: number): { a: Float64Array; b: Float64Array } {
+  const r = rng(seed);
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  let pb = 3000;
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    pb += 0.8 * normal(r);
+    e = 0.9 * e + 3 * normal(r);
+    b[i] = pb;
+    a[i] = 20 * pb + 500 + e;
+  }
+  return { a, b };
+}
+
+/** |x − y| ≤ tol·max(1, |y|), NaN ≡ NaN; returns the first mismatch or null. */
+export function mismatch(x: ArrayLike<number>, y: ArrayLike<number>, tol = 1e-9): string | null {
+  if (x.length !== y.length) return `length ${x.length} vs ${y.length}`;
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i];
+    const v = y[i];
+    if (Number.isNaN(u) && Number.isNaN(v)) continue;
+    if (Number.isNaN(u) !== Number.isNaN(v) || Math.abs(u - v) > tol * Math.max(1, Math.abs(v))) {
+      return `index ${i}: ${u} vs ${v}`;
+    }
+  }
+  return null;
+}
