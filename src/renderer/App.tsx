@@ -193,7 +193,7 @@ export function App() {
         onCommit={(w) => {
           const layout = sessionStore.getState().settings?.layout;
           if (layout && layout.sidebarWidth !== w)
-            void saveSettings({ layout: { ...layout, sidebarWidth: w } });
+            void saveSettings({ layout: { sidebarWidth: w } }); // window bounds are main's to save
         }}
       />
       <main className="content">

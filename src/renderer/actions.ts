@@ -2,7 +2,7 @@
  * User actions: each goes through the transport and updates the stores. Components call these;
  * none of them knows which transport is underneath.
  */
-import type { Settings, SourceKind } from '../core/contract/contract';
+import type { Settings, SourceKind, SettingsPatch } from '../core/contract/contract';
 import { validateSymbol } from './lib/validation';
 import { updateSettings, sessionStore } from './state/sessionStore';
 import { barsStore, syncSeries } from './state/barsStore';
@@ -13,7 +13,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function saveSettings(patch: Partial<Settings>): Promise<boolean> {
+export function saveSettings(patch: SettingsPatch): Promise<boolean> {
   return updateSettings(sessionStore, getAppApi(), patch);
 }
 

@@ -3,7 +3,7 @@
  * `window.__pairdeskDebug.barCount('BTCUSDT', '1m')`.
  */
 import type { Bar, Timeframe } from '../core/market/types';
-import { chartPointCount } from './charts/registry';
+import { chartPointCount, takeRenderSamples, type RenderSample } from './charts/registry';
 import { seriesKey } from './state/barsMerge';
 import { barsStore } from './state/barsStore';
 
@@ -13,6 +13,8 @@ export interface PairDeskDebug {
   /** Copies of every bar the view holds for the series, oldest first. */
   bars(symbol: string, timeframe: Timeframe): Bar[];
   chartPointCount(symbol: string): number;
+  /** Chart updates with their paint time and data time since the last call (benchmarks). */
+  takeRenderSamples(): RenderSample[];
 }
 
 declare global {
@@ -35,6 +37,7 @@ export function installDebugHook(target: Window): void {
         ...b,
       })),
     chartPointCount: (symbol) => chartPointCount(symbol),
+    takeRenderSamples: () => takeRenderSamples(),
   };
   Object.defineProperty(target, '__pairdeskDebug', {
     value: Object.freeze(hook),

@@ -90,6 +90,14 @@ export interface Settings {
   layout: { sidebarWidth: number; window: WindowBounds | null };
 }
 
+/**
+ * A settings update: any subset of the fields; `layout` merges field by field, so saving the
+ * sidebar width cannot overwrite window bounds saved a moment earlier by the main process.
+ */
+export type SettingsPatch = Partial<Omit<Settings, 'layout'>> & {
+  layout?: Partial<Settings['layout']>;
+};
+
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
   source: 'live',
   replayFile: null,
@@ -211,7 +219,7 @@ export interface RequestMap {
     response: Bar[];
   };
   /** Merges a partial update into the settings; returns the stored settings. */
-  'settings.update': { request: Partial<Settings>; response: Settings };
+  'settings.update': { request: SettingsPatch; response: Settings };
   /** Switches the data source; the previous one is stopped (its data stays stored). */
   'source.select': {
     request: { kind: SourceKind; file?: string; speed?: number };

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Timeframe } from '../market/types';
-import type { Settings, SourceKind } from './contract';
+import type { SettingsPatch, SourceKind } from './contract';
 import { REQUEST_CHANNELS } from './contract';
 import type { RequestChannel, RequestOf } from './contract';
 
@@ -34,7 +34,7 @@ const windowBounds = z
   .strict();
 
 /** Every field optional: the request is a patch. Cross-field rules are checked by the service. */
-export const settingsPatchSchema: z.ZodType<Partial<Settings>> = z
+export const settingsPatchSchema: z.ZodType<SettingsPatch> = z
   .object({
     source: z.enum(SOURCE_VALUES),
     replayFile: z.string().min(1).max(4096).nullable(),
@@ -51,7 +51,8 @@ export const settingsPatchSchema: z.ZodType<Partial<Settings>> = z
     activeTab: z.enum(['prices', 'analytics']),
     layout: z
       .object({ sidebarWidth: z.number().int().min(160).max(800), window: windowBounds.nullable() })
-      .strict(),
+      .strict()
+      .partial(),
   })
   .strict()
   .partial();

@@ -24,7 +24,9 @@ import {
   type SourceInfo,
   type SourceKind,
   type SymbolPrice,
+  SettingsPatch,
 } from '../../core/contract/contract';
+import { applySettingsPatch } from '../../core/contract/settingsPatch';
 import { BarEventBatcher } from '../../core/events/barEventBatcher';
 import { TIMEFRAME_MS, type Bar } from '../../core/market/types';
 import { AnalyticsHost } from '../analytics/analyticsHost';
@@ -232,12 +234,8 @@ export class PairDeskServices implements ContractHost {
     return bars;
   }
 
-  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
-    const next = normalisePair({
-      ...this.settingsValue,
-      ...patch,
-      layout: { ...this.settingsValue.layout, ...patch.layout },
-    });
+  async updateSettings(patch: SettingsPatch): Promise<Settings> {
+    const next = normalisePair(applySettingsPatch(this.settingsValue, patch));
     if (patch.pairA !== undefined && patch.pairB !== undefined && patch.pairA === patch.pairB) {
       throw new Error('pair A and pair B must be different symbols');
     }

@@ -2,7 +2,7 @@
  * Window bounds persisted in the settings, so the window comes back where the user left it.
  * Only structural types of Electron's window are used, so a fake window can drive it in tests.
  */
-import type { Settings, WindowBounds } from '../../core/contract/contract';
+import type { Settings, WindowBounds, SettingsPatch } from '../../core/contract/contract';
 
 export interface BoundsWindow {
   getNormalBounds(): { x: number; y: number; width: number; height: number };
@@ -13,7 +13,7 @@ export interface BoundsWindow {
 
 export interface SettingsAccess {
   readonly settings: Settings;
-  updateSettings(patch: Partial<Settings>): Promise<Settings>;
+  updateSettings(patch: SettingsPatch): Promise<Settings>;
 }
 
 /** Constructor options restoring the saved bounds (size always; position when saved). */

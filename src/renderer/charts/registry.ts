@@ -11,3 +11,31 @@ export function registerChartCounter(name: string, count: () => number): () => v
 export function chartPointCount(name: string): number {
   return counters.get(name)?.() ?? 0;
 }
+
+/**
+ * Render samples for the latency benchmark: when a chart applied new data, the next painted
+ * frame's wall time and the trade time of the newest price it had. Bounded; read by the test hook.
+ */
+export interface RenderSample {
+  chart: string;
+  /** Wall-clock ms of the first animation frame after the update was applied. */
+  renderedAtMs: number;
+  /** Trade time (ms) of the newest tick of the chart's symbol known when the update was applied. */
+  dataTimeMs: number;
+}
+
+const MAX_SAMPLES = 4096;
+const samples: RenderSample[] = [];
+
+export function noteChartRender(chart: string, dataTimeMs: number | null): void {
+  if (dataTimeMs === null) return;
+  requestAnimationFrame(() => {
+    samples.push({ chart, renderedAtMs: Date.now(), dataTimeMs });
+    if (samples.length > MAX_SAMPLES) samples.splice(0, samples.length - MAX_SAMPLES);
+  });
+}
+
+/** Returns and forgets the samples collected so far. */
+export function takeRenderSamples(): RenderSample[] {
+  return samples.splice(0);
+}

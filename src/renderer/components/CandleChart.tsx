@@ -11,13 +11,13 @@ import {
   CANDLE_WRITERS,
 } from '../charts/options';
 import { PALETTES } from '../charts/palette';
-import { registerChartCounter } from '../charts/registry';
+import { noteChartRender, registerChartCounter } from '../charts/registry';
 import { SplitSync } from '../charts/tailSync';
 import { measureUntilNextFrame, UpdateGate } from '../charts/updateGate';
 import { seriesPointCount, useChart } from '../charts/useChart';
 import { seriesKey } from '../state/barsMerge';
 import { barsStore, useBars } from '../state/barsStore';
-import { useSession } from '../state/sessionStore';
+import { sessionStore, useSession } from '../state/sessionStore';
 import { formatPrice } from '../lib/format';
 import { WarmupMessage, MIN_BARS_TO_DRAW } from './WarmupMessage';
 
@@ -62,6 +62,7 @@ export function CandleChart({ symbol, timeframe, role }: Props) {
         ];
       }
       instance.setOption(option, { lazyUpdate: true });
+      noteChartRender(symbol, sessionStore.getState().prices[symbol]?.timeMs ?? null);
     };
     const gate = new UpdateGate(() => {
       const startedAt = performance.now();

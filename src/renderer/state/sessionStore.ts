@@ -3,6 +3,7 @@
  * pushed events (connection, prices, stats, source, settings), plus the user's settings with
  * optimistic updates. Events may arrive before the snapshot; they are merged, newest wins.
  */
+import { applySettingsPatch } from '../../core/contract/settingsPatch';
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type {
@@ -15,6 +16,7 @@ import type {
   Settings,
   SourceInfo,
   SymbolPrice,
+  SettingsPatch,
 } from '../../core/contract/contract';
 import type { RendererApi, TransportStatus } from '../transport/types';
 import type { BarsStore } from './barsStore';
@@ -237,14 +239,14 @@ export function connectSession(
 export async function updateSettings(
   store: SessionStore,
   api: PairDeskApi,
-  patch: Partial<Settings>,
+  patch: SettingsPatch,
 ): Promise<boolean> {
   const before = store.getState().settings;
   if (!before) {
     store.getState().setSettingsError('Settings are not loaded yet');
     return false;
   }
-  const optimistic: Settings = { ...before, ...patch };
+  const optimistic: Settings = applySettingsPatch(before, patch);
   store.setState({ settings: optimistic, settingsError: null });
   const seq = ++settingsSeq;
   try {
@@ -282,7 +284,7 @@ const KEY_LABELS: Partial<Record<keyof Settings, string>> = {
   layout: 'layout',
 };
 
-function describeKeys(patch: Partial<Settings>): string {
+function describeKeys(patch: SettingsPatch): string {
   return (Object.keys(patch) as (keyof Settings)[]).map((k) => KEY_LABELS[k] ?? k).join(', ');
 }
 

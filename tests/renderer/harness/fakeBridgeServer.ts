@@ -10,6 +10,7 @@
  * failing (live source that cannot connect: backing_off), empty (no history: warm-up states).
  * Also importable: `startFakeBridge(options)` for browser tests.
  */
+import { applySettingsPatch } from '../../../src/core/contract/settingsPatch';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -360,7 +361,7 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
         if (patch.pairB && !settings.symbols.includes(patch.pairB))
           throw new Error(`pairB ${patch.pairB} is not a subscribed symbol`);
         if (patch.lookback === 4242) throw new Error('simulated storage failure'); // test hook
-        settings = { ...settings, ...patch };
+        settings = applySettingsPatch(settings, patch);
         emit('settings', settings);
         return settings;
       }
