@@ -5,6 +5,7 @@
 import { syntheticTicks } from './bars';
 import { ingestBenchRows } from './ingest';
 import { livePathBenchRows } from './livePath';
+import { rendererBenchRows } from './renderer';
 import { statsBenchRows } from './stats';
 import { benchStore } from './store';
 import type { BenchRow } from './types';
@@ -16,6 +17,7 @@ const SECTIONS: Section[] = [
   { name: 'store', run: async () => (await benchStore(syntheticTicks(1_000_000))).rows },
   { name: 'live', run: () => livePathBenchRows() },
   { name: 'stats', run: async () => statsBenchRows() },
+  { name: 'renderer', run: () => rendererBenchRows() },
 ];
 
 function fmt(x: number | undefined): string {

@@ -1,0 +1,250 @@
+/**
+ * Renderer under load, measured in Debian's Chromium through Playwright:
+ * - the local feed (child process) sends 2 symbols × 10 k aggTrades/s into `pairdesk serve`
+ *   (child process); the page shows 1s candles. Over the window: long tasks (> 50 ms), frame
+ *   time p95, and tick → chart latency p99 (trade time of the newest tick a chart update carried
+ *   → the next painted frame; trade time ≤ the feed's send time, so this over-states latency);
+ * - cold render of 100 k bars of history per chart from SQLite: navigation → both charts hold
+ *   100 k points and a frame is painted, and the part of it after the data reached the page.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_SETTINGS } from '../src/core/contract/contract';
+import type { Bar } from '../src/core/market/types';
+import { ensureRendererBuilt } from '../src/main/bridge/rendererBuild';
+import { PairDeskStore } from '../src/main/store/store';
+import { launchChromium, startServe } from '../tests/browser/support';
+import { REPO_ROOT } from '../tests/support/realData';
+import type { BenchRow } from './types';
+
+/**
+ * tsx compiles this file with esbuild's keepNames, which wraps functions in a `__name(fn, name)`
+ * helper; functions sent to page.evaluate then need that helper in the page too.
+ */
+const DEFINE_NAME_HELPER = 'globalThis.__name = globalThis.__name || ((fn) => fn);';
+
+function percentile(xs: number[], q: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+}
+
+function startFeed(rate: number): Promise<{ child: ChildProcess; url: string }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/main/cli/index.ts',
+      'simulate',
+      '--port',
+      String(port),
+      '--rate',
+      String(rate),
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('ws://')) resolve({ child, url: `ws://127.0.0.1:${port}` });
+    });
+    child.on('exit', (code) => reject(new Error(`simulate exited ${code}`)));
+  });
+}
+
+async function liveLoadRows(seconds: number): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'pairdesk-render-bench-'));
+  const feed = await startFeed(20_000);
+  const serve = await startServe([
+    '--source',
+    'live',
+    '--feed-url',
+    feed.url,
+    '--db',
+    join(dir, 'load.db'),
+    '--symbols',
+    'BTCUSDT,ETHUSDT',
+  ]);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(DEFINE_NAME_HELPER);
+    await page.goto(serve.url);
+    await page.waitForFunction(() => window.__pairdeskDebug !== undefined);
+    await page.getByTestId('timeframe-1s').click();
+    await page.waitForFunction(
+      () => (window.__pairdeskDebug?.barCount('BTCUSDT', '1s') ?? 0) >= 3,
+      null,
+      { timeout: 30_000 },
+    );
+    await page.evaluate(() => window.__pairdeskDebug?.takeRenderSamples());
+    const result = await page.evaluate(async (ms: number) => {
+      const longTasks: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) longTasks.push(e.duration);
+      });
+      observer.observe({ type: 'longtask' });
+      const frames: number[] = [];
+      let last = performance.now();
+      const end = last + ms;
+      await new Promise<void>((resolve) => {
+        const loop = (t: number): void => {
+          frames.push(t - last);
+          last = t;
+          if (t < end) requestAnimationFrame(loop);
+          else resolve();
+        };
+        requestAnimationFrame(loop);
+      });
+      observer.disconnect();
+      return { longTasks, frames, samples: window.__pairdeskDebug?.takeRenderSamples() ?? [] };
+    }, seconds * 1000);
+    const status = await page
+      .getByTestId('status-rate')
+      .innerText()
+      .catch(() => '?');
+    const latencies = result.samples.map((s) => s.renderedAtMs - s.dataTimeMs);
+    const over50 = result.longTasks.filter((d) => d > 50);
+    return [
+      {
+        name: `renderer under 2 × 10k aggTrades/s for ${seconds} s (1s candles, Chromium headless): long tasks > 50 ms`,
+        value: over50.length,
+        unit: `tasks (longest ${result.longTasks.length ? Math.max(...result.longTasks).toFixed(0) : 0} ms; status bar ${status.replace(/\s+/g, ' ')})`,
+        target: '0',
+        pass: over50.length === 0,
+      },
+      {
+        name: 'renderer: frame time p95',
+        value: percentile(result.frames, 0.95),
+        unit: `ms (${result.frames.length} frames, p50 ${percentile(result.frames, 0.5).toFixed(1)} ms)`,
+        target: '<= 16 ms',
+        pass: percentile(result.frames, 0.95) <= 16.7,
+      },
+      {
+        name: 'renderer: tick → chart painted, p99',
+        value: percentile(latencies, 0.99),
+        unit: `ms (${latencies.length} chart updates, p50 ${percentile(latencies, 0.5).toFixed(0)} ms)`,
+        target: '<= 100 ms',
+        pass: percentile(latencies, 0.99) <= 100,
+      },
+    ];
+  } finally {
+    await browser.close();
+    await serve.stop();
+    feed.child.kill('SIGINT');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function seedHistory(dbFile: string, bars: number): void {
+  const store = PairDeskStore.open(dbFile);
+  const live = store.getOrCreateLiveDataset('Live', 'bench');
+  const start = Math.floor(Date.now() / 1000) * 1000 - bars * 1000;
+  for (const [symbol, base] of [
+    ['BTCUSDT', 60_000],
+    ['ETHUSDT', 3_000],
+  ] as const) {
+    let price = base;
+    for (let i = 0; i < bars; i++) {
+      const open = price;
+      price *= 1 + Math.sin(i * 0.37) * 2e-4 + Math.cos(i * 0.011) * 1e-4;
+      const bar: Bar = {
+        symbol,
+        timeframeMs: 1000,
+        startMs: start + i * 1000,
+        open,
+        high: Math.max(open, price) * 1.0001,
+        low: Math.min(open, price) * 0.9999,
+        close: price,
+        volume: 1 + (i % 7),
+        quoteVolume: price * (1 + (i % 7)),
+        trades: 3,
+        takerBuyVolume: 0.5,
+        vwap: price,
+      };
+      store.enqueueBar(live.id, bar);
+    }
+  }
+  store.setSetting('settings', {
+    ...DEFAULT_SETTINGS,
+    source: 'live',
+    timeframe: '1s',
+    lookback: bars,
+  });
+  store.close();
+}
+
+async function coldRenderRows(bars: number): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'pairdesk-cold-bench-'));
+  const db = join(dir, 'cold.db');
+  seedHistory(db, bars);
+  // A live feed URL nobody listens on: the history is all there is to draw.
+  const serve = await startServe([
+    '--source',
+    'live',
+    '--feed-url',
+    'ws://127.0.0.1:9',
+    '--db',
+    db,
+  ]);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(DEFINE_NAME_HELPER);
+    await page.addInitScript((n: number) => {
+      const w = window as unknown as { __cold?: { dataAt?: number; drawnAt?: number } };
+      w.__cold = {};
+      const poll = (): void => {
+        const d = window.__pairdeskDebug;
+        const cold = w.__cold ?? {};
+        if (d) {
+          const loaded = d.barCount('BTCUSDT', '1s') >= n && d.barCount('ETHUSDT', '1s') >= n;
+          if (loaded && cold.dataAt === undefined) cold.dataAt = performance.now();
+          if (loaded && d.chartPointCount('BTCUSDT') >= n && d.chartPointCount('ETHUSDT') >= n) {
+            requestAnimationFrame(() => (cold.drawnAt = performance.now()));
+            return;
+          }
+        }
+        requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    }, bars);
+    await page.goto(serve.url);
+    await page.waitForFunction(
+      () => (window as unknown as { __cold?: { drawnAt?: number } }).__cold?.drawnAt !== undefined,
+      null,
+      {
+        timeout: 120_000,
+      },
+    );
+    const cold = await page.evaluate(
+      () => (window as unknown as { __cold: { dataAt: number; drawnAt: number } }).__cold,
+    );
+    return [
+      {
+        name: `renderer: cold render of ${bars / 1000}k 1s bars per chart (two candle charts), data in page → painted`,
+        value: cold.drawnAt - cold.dataAt,
+        unit: 'ms',
+        target: '<= 500 ms',
+        pass: cold.drawnAt - cold.dataAt <= 500,
+      },
+      {
+        name: 'renderer: cold start with that history, navigation → painted (incl. SQLite read and transfer)',
+        value: cold.drawnAt,
+        unit: 'ms',
+      },
+    ];
+  } finally {
+    await browser.close();
+    await serve.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function rendererBenchRows(): Promise<BenchRow[]> {
+  ensureRendererBuilt();
+  return [...(await liveLoadRows(20)), ...(await coldRenderRows(100_000))];
+}
