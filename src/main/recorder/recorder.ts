@@ -109,6 +109,7 @@ export function formatStatusLine(status: RecorderStatus, lastPrices: string): st
     `ticks stored ${status.ticksStored}`,
     `bars ${status.barsClosed}`,
     `rejects ${status.rejectsTotal}${rejects ? ` [${rejects}]` : ''}`,
+    status.gaps > 0 ? `trade-id gaps ${status.gaps}` : '',
     lastPrices,
   ]
     .filter(Boolean)

@@ -85,6 +85,13 @@ export const recordCommand: CliCommand = {
       datasetKind: kind,
       datasetLabel: stringOption(args, 'label'),
       onConnection: (state) => console.log(`[record] connection ${state.state}: ${state.reason}`),
+      listener: {
+        // Trades missed while disconnected: the id range a REST backfill would fetch.
+        onGap: (gap) =>
+          console.log(
+            `[record] gap ${gap.symbol} ${gap.stream}: ${gap.count} trade ids missing (${gap.fromId}..${gap.toId})`,
+          ),
+      },
     });
     const prices = (): string =>
       symbols
