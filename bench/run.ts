@@ -2,6 +2,8 @@
  * `npm run bench [-- --only ingest,store,...]`: every figure next to its reference measured in
  * the same run, as a ratio. A benchmark, not a test: it reports, it does not fail the build.
  */
+import { analyticsLiveBenchRows } from './analyticsLive';
+import { analyzeBenchRows } from './analyze';
 import { syntheticTicks } from './bars';
 import { ingestBenchRows } from './ingest';
 import { livePathBenchRows } from './livePath';
@@ -17,6 +19,8 @@ const SECTIONS: Section[] = [
   { name: 'store', run: async () => (await benchStore(syntheticTicks(1_000_000))).rows },
   { name: 'live', run: () => livePathBenchRows() },
   { name: 'stats', run: async () => statsBenchRows() },
+  { name: 'analytics', run: async () => analyticsLiveBenchRows() },
+  { name: 'analyze', run: () => analyzeBenchRows() },
   { name: 'renderer', run: () => rendererBenchRows() },
 ];
 
