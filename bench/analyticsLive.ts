@@ -103,7 +103,7 @@ export function benchRecompute(lookback: number, method: HedgeMethod = 'static',
 
 export function analyticsLiveBenchRows(): BenchRow[] {
   const rows: BenchRow[] = [];
-  // Live static redraws the whole lookback every 20 bars (β re-estimated): amortised O(N/20).
+  // Live static redraws the whole lookback at each β re-estimate (every max(20, N/100) bars).
   const cases: [HedgeMethod, number][] = [
     ['rolling', 10_000],
     ['kalman', 10_000],

@@ -17,7 +17,7 @@
  *   - rolling: betaRolling;
  *   - kalman: betaKalman;
  *   - static ("live static"): ONE β for the whole series, the OLS β of A on B over the retained
- *     last N rows. It is estimated at the load and re-estimated every `staticRefitBars` new rows
+ *     last N rows. It is estimated at the load and re-estimated every max(`staticRefitBars`, N/100) new rows
  *     (and before every stationarity run); a changed β redraws hedge ratio, spread and z over all
  *     retained rows and the series is re-sent whole (reset = true). Between re-estimates new rows
  *     use the last β, so nothing already drawn changes under the user without a reset.
@@ -203,7 +203,14 @@ export class LivePairAnalytics {
     this.window = sel.rollingWindow;
     this.lookback = sel.lookback;
     this.graceMs = config.graceMs ?? DEFAULT_ALIGN_GRACE_MS;
-    this.refitBars = Math.max(1, config.staticRefitBars ?? DEFAULT_STATIC_REFIT_BARS);
+    // Re-estimate every `staticRefitBars` rows or 1 % of the lookback, whichever is longer: k new
+    // rows move an N-row OLS β by about k/N of the window's turnover, so a long lookback's β
+    // barely changes in 20 rows, while each re-estimate redraws all N rows (amortised O(N/k)).
+    this.refitBars = Math.max(
+      1,
+      config.staticRefitBars ?? DEFAULT_STATIC_REFIT_BARS,
+      Math.ceil(sel.lookback / 100),
+    );
     this.aligner = new LiveAligner(config.tfMs);
     this.ring = new RowRing(sel.lookback);
     this.prices = new RollingCoMoments(this.window);
