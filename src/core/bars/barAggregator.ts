@@ -231,8 +231,9 @@ export class BarAggregator {
   private readonly pool: Acc[] = [];
   private readonly onTick: ((symbol: string) => void) | undefined;
   private lastNowMs = Number.NEGATIVE_INFINITY;
-  /** One-entry cache: ticks of a symbol tend to come in runs. */
+  /** Two-entry cache (most recent first): a pair's ticks interleave, so one entry misses often. */
   private lastState: SymbolState | null = null;
+  private prevState: SymbolState | null = null;
 
   /**
    * @param timeframesMs bar timeframes to emit, each a positive multiple of 1000 ms (e.g. the
@@ -294,14 +295,19 @@ export class BarAggregator {
       st.wm = t;
       if (t >= st.minOpenEnd) this.closeDue(st);
     }
-    const baseTf = this.tfs[0];
-    const start = alignDown(t, baseTf);
     const lv = st.levels[0];
     const b = lv.open;
     const takerBuy = !tick.isBuyerMaker;
-    if (b !== null && b.startMs === start) {
+    // Common case first, by a range check: alignDown's `%` on ms timestamps (doubles beyond
+    // int32) is a float modulo, a C call in V8.
+    if (b !== null && t >= b.startMs && t < b.endMs) {
       b.addTrade(tick.price, tick.qty, t, tick.tradeId, takerBuy);
-    } else if (start + baseTf > st.wm) {
+      if (this.onTick !== undefined) this.onTick(tick.symbol);
+      return null;
+    }
+    const baseTf = this.tfs[0];
+    const start = alignDown(t, baseTf);
+    if (start + baseTf > st.wm) {
       // Opens the base interval containing the latest trade time (no open base bar yet).
       const nb = this.newAcc(start, start + baseTf);
       lv.bars.set(start, nb);
@@ -337,6 +343,7 @@ export class BarAggregator {
         // Recreated on demand with wm = feedNow − grace, which is ≥ the dropped wm.
         this.states.delete(st.symbol);
         if (this.lastState === st) this.lastState = null;
+        if (this.prevState === st) this.prevState = null;
       }
     }
   }
@@ -403,11 +410,18 @@ export class BarAggregator {
   private stateFor(symbol: string): SymbolState {
     const c = this.lastState;
     if (c !== null && c.symbol === symbol) return c;
-    let st = this.states.get(symbol);
-    if (st === undefined) {
-      st = new SymbolState(symbol, this.lastNowMs - this.graceMs, this.tfs.length);
-      this.states.set(symbol, st);
+    const d = this.prevState;
+    let st: SymbolState | undefined;
+    if (d !== null && d.symbol === symbol) {
+      st = d;
+    } else {
+      st = this.states.get(symbol);
+      if (st === undefined) {
+        st = new SymbolState(symbol, this.lastNowMs - this.graceMs, this.tfs.length);
+        this.states.set(symbol, st);
+      }
     }
+    this.prevState = c;
     this.lastState = st;
     return st;
   }

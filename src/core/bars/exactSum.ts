@@ -81,103 +81,202 @@ export function twoProduct(a: number, b: number): [number, number] {
 
 /**
  * Exact running sum Σx of doubles, read as the correctly rounded (ties-to-even) double.
- * Mutable and reusable ({@link reset}); typical market sums need 1–3 partials.
+ * Mutable and reusable ({@link reset}).
+ *
+ * Representation (hot path is {@link add}, called several times per tick): the exact sum is
+ * h0 + h1 + h2 + Σ p[0, n). Each add cascades x through the three "head" doubles with Knuth's
+ * branch-free Two-Sum (s + e = a + b exactly, whatever their magnitudes): h0 takes x, h1 takes
+ * h0's rounding error, h2 takes h1's; only h2's error (nonzero only when the exact sum spans more
+ * than ~3·53 bits, i.e. never for market volumes) is added to the Shewchuk expansion p. Every step
+ * is error-free, so the invariant holds exactly; the heads need not be non-overlapping, because
+ * they are only read through {@link value}, which first folds everything into one Shewchuk
+ * expansion. This replaces a loop over 3–6 partials per add by 2–3 fixed Two-Sums.
  */
 export class ExactSum {
-  /** Non-overlapping, nonzero partials in increasing magnitude; only [0, n) is live. */
-  private p: number[] = [];
+  private h0 = 0;
+  private h1 = 0;
+  private h2 = 0;
+  /**
+   * Spill-over: non-overlapping, nonzero partials in increasing magnitude; [0, n) is live.
+   * Allocated on first spill (rare), so a fresh sum costs one small object.
+   */
+  private p: number[] | null = null;
   private n = 0;
 
-  /** Adds x exactly (Shewchuk GROW-EXPANSION with zero elimination). O(number of partials). */
+  /** Adds x exactly. O(1) unless the sum needs more than three heads (then O(spill size)). */
   add(x: number): void {
-    const p = this.p;
-    const n = this.n;
-    let i = 0;
-    for (let j = 0; j < n; j++) {
-      let y = p[j];
-      if (Math.abs(x) < Math.abs(y)) {
-        const t = x;
-        x = y;
-        y = t;
-      }
-      // Two-Sum with |x| ≥ |y|: hi + lo = x + y exactly.
-      const hi = x + y;
-      const lo = y - (hi - x);
-      if (lo !== 0) p[i++] = lo;
-      x = hi;
-    }
-    if (x !== 0) p[i++] = x;
-    this.n = i;
+    // Two-Sum (Knuth): s = fl(a + b), e = a + b − s exactly, no magnitude ordering needed.
+    const a = this.h0;
+    const s0 = a + x;
+    const b0 = s0 - a;
+    const e0 = a - (s0 - b0) + (x - b0);
+    this.h0 = s0;
+    if (e0 === 0) return;
+    const c = this.h1;
+    const s1 = c + e0;
+    const b1 = s1 - c;
+    const e1 = c - (s1 - b1) + (e0 - b1);
+    this.h1 = s1;
+    if (e1 === 0) return;
+    const d = this.h2;
+    const s2 = d + e1;
+    const b2 = s2 - d;
+    const e2 = d - (s2 - b2) + (e1 - b2);
+    this.h2 = s2;
+    if (e2 !== 0) this.spill(e2);
   }
 
   /** Adds the exact product a·b (quote volume = Σ price·qty without rounding each product). */
   addProduct(a: number, b: number): void {
     const hi = productHiLo(a, b);
     const lo = productLo;
-    // Add the smaller part first: it keeps the partials list short in the common case.
-    if (lo !== 0) this.add(lo);
     this.add(hi);
+    if (lo !== 0) this.add(lo);
   }
 
-  /** Adds another sum exactly by merging its partials (not its rounded value). */
+  /** Adds another sum exactly by merging its parts (not its rounded value). */
   addSum(other: ExactSum): void {
     // add() rewrites this.p in place, so a self-merge must read from a copy.
-    const q = other === this ? this.p.slice(0, this.n) : other.p;
     const m = other.n;
-    for (let j = 0; j < m; j++) this.add(q[j]);
+    const h0 = other.h0;
+    const h1 = other.h1;
+    const h2 = other.h2;
+    if (m > 0 && other.p !== null) {
+      const q = other === this ? other.p.slice(0, m) : other.p;
+      for (let j = 0; j < m; j++) this.add(q[j]);
+    }
+    this.add(h2);
+    this.add(h1);
+    this.add(h0);
   }
 
-  /** Makes this sum equal to `other` (exact copy of the partials). */
+  /** Makes this sum equal to `other` (exact copy). */
   copyFrom(other: ExactSum): void {
     const m = other.n;
-    for (let j = 0; j < m; j++) this.p[j] = other.p[j];
+    if (m > 0 && other.p !== null) {
+      const p = (this.p ??= []);
+      for (let j = 0; j < m; j++) p[j] = other.p[j];
+    }
     this.n = m;
+    this.h0 = other.h0;
+    this.h1 = other.h1;
+    this.h2 = other.h2;
   }
 
   /** Back to zero, keeping the backing array for reuse. */
   reset(): void {
+    this.h0 = 0;
+    this.h1 = 0;
+    this.h2 = 0;
     this.n = 0;
   }
 
-  /** Number of live partials (diagnostics and tests). */
+  /** Number of partials of the normalised expansion (diagnostics and tests). */
   get size(): number {
-    return this.n;
+    return this.normalize().n;
   }
 
-  /** Copy of the live partials, increasing magnitude (tests). */
+  /** Copy of the normalised expansion's partials, increasing magnitude (tests). */
   partials(): number[] {
-    return this.p.slice(0, this.n);
+    const e = this.normalize();
+    return e.p.slice(0, e.n);
   }
 
   /**
-   * The exact sum rounded to the nearest double, ties to even. Sums the partials from the top
-   * while that is exact, then corrects a possible half-way case using the next partial's sign
-   * (as CPython's math.fsum does). Does not mutate.
+   * The exact sum rounded to the nearest double, ties to even. Does not mutate. Folds the heads
+   * into a Shewchuk expansion, then reads it as CPython's math.fsum does (see {@link readExpansion}).
    */
   value(): number {
-    const p = this.p;
-    let n = this.n;
-    if (n === 0) return 0;
-    let hi = p[--n];
-    let lo = 0;
-    while (n > 0) {
-      const x = hi;
-      const y = p[--n];
-      hi = x + y;
-      const yr = hi - x;
-      lo = y - yr;
-      if (lo !== 0) break;
+    // Nothing spilled and at most two nonzero heads: the exact sum is h0 + h1, and one IEEE
+    // addition of two doubles is already correctly rounded (ties to even). −0 reads as 0.
+    if (this.n === 0 && this.h2 === 0) {
+      const v = this.h0 + this.h1;
+      return v === 0 ? 0 : v;
     }
-    // hi + lo is exact; if lo is exactly half an ulp of hi, the remaining partials decide the
-    // rounding direction: same sign as lo means the true sum is past the half-way point.
-    if (n > 0 && ((lo < 0 && p[n - 1] < 0) || (lo > 0 && p[n - 1] > 0))) {
-      const y = lo * 2;
-      const x = hi + y;
-      const yr = x - hi;
-      if (y === yr) hi = x;
-    }
-    return hi;
+    const e = this.normalize();
+    return readExpansion(e.p, e.n);
   }
+
+  /** The exact sum as a non-overlapping expansion (module scratch; valid until the next call). */
+  private normalize(): Expansion {
+    const e = scratch;
+    const m = this.n;
+    const p = this.p;
+    if (p !== null) for (let j = 0; j < m; j++) e.p[j] = p[j];
+    e.n = p !== null ? m : 0;
+    growExpansion(e, this.h2);
+    growExpansion(e, this.h1);
+    growExpansion(e, this.h0);
+    return e;
+  }
+
+  /** Adds a head's overflow error to the spill expansion. */
+  private spill(x: number): void {
+    this.n = growInto((this.p ??= []), this.n, x);
+  }
+}
+
+interface Expansion {
+  p: number[];
+  n: number;
+}
+
+/** Scratch for {@link ExactSum.value}: reads are synchronous, so one shared buffer is safe. */
+const scratch: Expansion = { p: [], n: 0 };
+
+function growExpansion(e: Expansion, x: number): void {
+  e.n = growInto(e.p, e.n, x);
+}
+
+/**
+ * Shewchuk GROW-EXPANSION with zero elimination on p[0, n) (non-overlapping, increasing
+ * magnitude, nonzero): adds x exactly and returns the new live length.
+ */
+function growInto(p: number[], n: number, x: number): number {
+  let i = 0;
+  for (let j = 0; j < n; j++) {
+    let y = p[j];
+    if (Math.abs(x) < Math.abs(y)) {
+      const t = x;
+      x = y;
+      y = t;
+    }
+    // Two-Sum with |x| ≥ |y|: hi + lo = x + y exactly.
+    const hi = x + y;
+    const lo = y - (hi - x);
+    if (lo !== 0) p[i++] = lo;
+    x = hi;
+  }
+  if (x !== 0) p[i++] = x;
+  return i;
+}
+
+/**
+ * Correctly rounded (ties-to-even) value of the expansion p[0, n). Sums the partials from the top
+ * while that is exact, then corrects a possible half-way case using the next partial's sign
+ * (as CPython's math.fsum does).
+ */
+function readExpansion(p: number[], n: number): number {
+  if (n === 0) return 0;
+  let hi = p[--n];
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = p[--n];
+    hi = x + y;
+    const yr = hi - x;
+    lo = y - yr;
+    if (lo !== 0) break;
+  }
+  // hi + lo is exact; if lo is exactly half an ulp of hi, the remaining partials decide the
+  // rounding direction: same sign as lo means the true sum is past the half-way point.
+  if (n > 0 && ((lo < 0 && p[n - 1] < 0) || (lo > 0 && p[n - 1] > 0))) {
+    const y = lo * 2;
+    const x = hi + y;
+    const yr = x - hi;
+    if (y === yr) hi = x;
+  }
+  return hi;
 }
 
 /** Correctly rounded Σ values (like Python's math.fsum), independent of order. */

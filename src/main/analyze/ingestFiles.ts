@@ -148,7 +148,7 @@ interface ReadResult {
 
 async function readAll(core: IngestCore, files: readonly string[]): Promise<ReadResult> {
   const counters: LineCounters = { blank: 0, otherSymbol: 0, otherMessage: 0 };
-  const onLine = makeLineClassifier(core.symbols[0], core.symbols[1], {
+  const classify = makeLineClassifier(core.symbols[0], core.symbols[1], {
     trade: (tick, _i, lineNo) => core.trade(tick, lineNo),
     rejected: (r, lineNo) => core.reject(r, lineNo),
     blank: () => counters.blank++,
@@ -160,7 +160,8 @@ async function readAll(core: IngestCore, files: readonly string[]): Promise<Read
     core.file = basename(path);
     reads.push(
       await readLines(path, {
-        line: onLine,
+        line: classify.line,
+        asciiLine: classify.asciiLine,
         overlong: (lineNo, bytes) => core.reject(overlongRejection(bytes), lineNo),
       }),
     );
