@@ -3,7 +3,6 @@ import { HEDGE_METHODS, type HedgeMethod } from '../../../core/analysis/pairAnal
 import { formatSummaryText } from '../../../core/analysis/summaryText';
 import { TIMEFRAMES, type Timeframe } from '../../../core/market/types';
 import type { IngestStats } from '../../analyze/ingestFiles';
-import { runAnalyze } from '../../analyze/runAnalyze';
 import {
   numberOption,
   requiredString,
@@ -140,6 +139,7 @@ export const analyzeCommand: CliCommand = {
 
     let result;
     try {
+      const { runAnalyze } = await import('../../analyze/runAnalyze');
       result = await runAnalyze({
         files: args.positionals,
         symbolA,

@@ -1,4 +1,3 @@
-import { PairDeskStore } from '../../store/store';
 import { requiredString, type CliCommand } from '../command';
 
 function iso(ms: number | null): string {
@@ -13,6 +12,7 @@ export const datasetsCommand: CliCommand = {
     json: { type: 'boolean', description: 'Print JSON instead of a table' },
   },
   async run(args) {
+    const { PairDeskStore } = await import('../../store/store');
     const store = PairDeskStore.open(requiredString(args, 'db'), { readonly: true });
     try {
       const datasets = store.listDatasets();

@@ -2,7 +2,6 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { csvRow } from '../../../core/csv/csvWriter';
 import { TIMEFRAME_MS, type Timeframe } from '../../../core/market/types';
-import { PairDeskStore } from '../../store/store';
 import {
   numberOption,
   requiredString,
@@ -59,6 +58,7 @@ export const exportCommand: CliCommand = {
     if (barsTf !== undefined && !(barsTf in TIMEFRAME_MS)) {
       throw new UsageError(`--bars must be 1s, 1m or 5m, got "${barsTf}"`);
     }
+    const { PairDeskStore } = await import('../../store/store');
     const store = PairDeskStore.open(dbFile, { readonly: true });
     try {
       const datasetOpt = numberOption(args, 'dataset', { integer: true, min: 1 });

@@ -1,5 +1,3 @@
-import { PairDeskStore } from '../../store/store';
-import { formatStatusLine, Recorder } from '../../recorder/recorder';
 import {
   numberOption,
   requiredString,
@@ -76,6 +74,8 @@ export const recordCommand: CliCommand = {
     const durationS = numberOption(args, 'duration', { min: 0 });
     const statusEveryS = numberOption(args, 'status-every', { min: 0.1 }) ?? 5;
 
+    const { PairDeskStore } = await import('../../store/store');
+    const { formatStatusLine, Recorder } = await import('../../recorder/recorder');
     const store = PairDeskStore.open(dbFile);
     const recorder = new Recorder({
       store,

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { startPairDeskApp } from '../../app/pairDeskApp';
 import { defaultDbFile } from '../../app/paths';
-import { startBrowserServer } from '../../bridge/browserServer';
-import { ensureRendererBuilt, PROJECT_ROOT } from '../../bridge/rendererBuild';
+import { PROJECT_ROOT } from '../../bridge/rendererBuild';
 import { numberOption, stringOption, symbolList, UsageError, type CliCommand } from '../command';
 import { untilSignalOrTimeout } from '../signals';
 import { mkdirSync } from 'node:fs';
@@ -87,6 +85,10 @@ export const serveCommand: CliCommand = {
     if (file) replayDirs.push(dirname(resolve(file)));
     const durationS = numberOption(args, 'duration', { min: 0 });
 
+    // Loaded on use: the CLI starts fast for every other command.
+    const { ensureRendererBuilt } = await import('../../bridge/rendererBuild');
+    const { startPairDeskApp } = await import('../../app/pairDeskApp');
+    const { startBrowserServer } = await import('../../bridge/browserServer');
     const rendererDir = ensureRendererBuilt();
     const app = await startPairDeskApp({
       dbFile,

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { runSimulateCommand } from '../../feedserver/cli';
 import { numberOption, stringOption, symbolList, UsageError, type CliCommand } from '../command';
 import { untilSignalOrTimeout } from '../signals';
 
@@ -64,6 +63,7 @@ export const simulateCommand: CliCommand = {
       throw new UsageError(`--replay: no such file ${replay}`);
     const speed = numberOption(args, 'speed', { min: 0 }) ?? 1;
     const durationS = numberOption(args, 'duration', { min: 0 });
+    const { runSimulateCommand } = await import('../../feedserver/cli');
     const server = await runSimulateCommand({
       port: numberOption(args, 'port', { integer: true, min: 0, max: 65535 }) ?? 9443,
       symbols: symbolList(stringOption(args, 'symbols') ?? 'BTCUSDT,ETHUSDT'),
