@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { TabId } from '../core/contract/contract';
-import { loadSeries, saveSettings } from './actions';
+import { loadSeries, runTests, saveSettings } from './actions';
 import { AnalyticsTab } from './components/AnalyticsTab';
 import { LiveErrorBanner, MessageBanners, TransportBanner } from './components/Banners';
 import { HelpOverlay } from './components/HelpOverlay';
@@ -14,6 +14,7 @@ import { Sidebar } from './components/Sidebar';
 import { clampSidebarWidth, Splitter } from './components/Splitter';
 import { StatusBar } from './components/StatusBar';
 import { shortcutFor } from './lib/keyboard';
+import { analyticsStore, connectAnalytics } from './state/analyticsStore';
 import { barsStore } from './state/barsStore';
 import { animationFrameScheduler } from './state/frameCoalescer';
 import { connectSession, sessionStore, useSession } from './state/sessionStore';
@@ -27,11 +28,19 @@ const TABS: { id: TabId; label: string; hint: string }[] = [
 function useSessionConnection(): void {
   useEffect(() => {
     try {
-      return connectSession(sessionStore, getAppApi(), {
+      const api = getAppApi();
+      const disconnectSession = connectSession(sessionStore, api, {
         bars: barsStore,
         scheduler: animationFrameScheduler,
         onReopen: () => void loadSeries(true),
       });
+      const disconnectAnalytics = connectAnalytics(analyticsStore, sessionStore, api, {
+        scheduler: animationFrameScheduler,
+      });
+      return () => {
+        disconnectAnalytics();
+        disconnectSession();
+      };
     } catch (e) {
       sessionStore.getState().setError(e instanceof Error ? e.message : String(e));
       return undefined;
@@ -97,6 +106,11 @@ function useShortcuts(setHelp: (update: (open: boolean) => boolean) => void): vo
           break;
         case 'toggleTheme':
           if (settings) toggleTheme();
+          break;
+        case 'runTests':
+          // Only where the results are shown; elsewhere `r` does nothing.
+          if (settings?.activeTab !== 'analytics') return;
+          void runTests();
           break;
         case 'toggleHelp':
           setHelp((open) => !open);

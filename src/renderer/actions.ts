@@ -5,6 +5,7 @@
 import type { Settings, SourceKind, SettingsPatch } from '../core/contract/contract';
 import { validateSymbol } from './lib/validation';
 import { updateSettings, sessionStore } from './state/sessionStore';
+import { analyticsStore, runStationarityTests } from './state/analyticsStore';
 import { barsStore, syncSeries } from './state/barsStore';
 import type { SeriesRequest } from './state/barsStore';
 import { getAppApi } from './transport';
@@ -72,4 +73,9 @@ export function wantedSeries(settings: Settings | null): SeriesRequest[] {
 export function loadSeries(force = false): Promise<void> {
   const requests = wantedSeries(sessionStore.getState().settings);
   return syncSeries(barsStore, getAppApi(), requests, force);
+}
+
+/** Runs the stationarity tests now (button and `r`); the panel shows the result or the error. */
+export function runTests(): Promise<boolean> {
+  return runStationarityTests(analyticsStore, getAppApi());
 }

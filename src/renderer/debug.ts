@@ -4,6 +4,8 @@
  */
 import type { Bar, Timeframe } from '../core/market/types';
 import { chartPointCount, takeRenderSamples, type RenderSample } from './charts/registry';
+import { analyticsStore, rowAt } from './state/analyticsStore';
+import type { AnalyticsRow } from './state/analyticsStore';
 import { seriesKey } from './state/barsMerge';
 import { barsStore } from './state/barsStore';
 
@@ -15,6 +17,12 @@ export interface PairDeskDebug {
   chartPointCount(symbol: string): number;
   /** Chart updates with their paint time and data time since the last call (benchmarks). */
   takeRenderSamples(): RenderSample[];
+  /** Aligned rows the Analytics tab holds. */
+  analyticsRowCount(): number;
+  /** A copy of the newest analytics row (null = undefined at that bar), or null without rows. */
+  lastAnalyticsRow(): AnalyticsRow | null;
+  /** Copies of the analytics rows, oldest first (the last `limit` when given). */
+  analyticsRows(limit?: number): AnalyticsRow[];
 }
 
 declare global {
@@ -38,6 +46,22 @@ export function installDebugHook(target: Window): void {
       })),
     chartPointCount: (symbol) => chartPointCount(symbol),
     takeRenderSamples: () => takeRenderSamples(),
+    analyticsRowCount: () => analyticsStore.getState().columns.startMs.length,
+    lastAnalyticsRow: () => {
+      const { columns } = analyticsStore.getState();
+      return rowAt(columns, columns.startMs.length - 1);
+    },
+    analyticsRows: (limit) => {
+      const { columns } = analyticsStore.getState();
+      const n = columns.startMs.length;
+      const from = limit === undefined ? 0 : Math.max(0, n - Math.max(0, Math.floor(limit)));
+      const rows: AnalyticsRow[] = [];
+      for (let i = from; i < n; i++) {
+        const row = rowAt(columns, i);
+        if (row) rows.push(row);
+      }
+      return rows;
+    },
   };
   Object.defineProperty(target, '__pairdeskDebug', {
     value: Object.freeze(hook),

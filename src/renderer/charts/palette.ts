@@ -19,6 +19,21 @@ export interface ChartPalette {
   zoomHandle: string;
   simulated: string;
   simulatedText: string;
+  /** Analytics: spread, its rolling mean and the ±threshold bands. */
+  spread: string;
+  mean: string;
+  band: string;
+  /** Z-score line inside the thresholds, beyond them, and the shading of the breach zones. */
+  zscore: string;
+  breach: string;
+  breachFill: string;
+  /** Hedge ratio: rolling OLS β, Kalman β and the β the selected method uses. */
+  betaRolling: string;
+  betaKalman: string;
+  betaUsed: string;
+  correlation: string;
+  /** Reference lines (0, ±1). */
+  reference: string;
 }
 
 export const PALETTES: Readonly<Record<Theme, ChartPalette>> = {
@@ -40,6 +55,17 @@ export const PALETTES: Readonly<Record<Theme, ChartPalette>> = {
     zoomHandle: '#4f8cff',
     simulated: 'rgba(199, 125, 255, 0.9)',
     simulatedText: '#c77dff',
+    spread: '#5b9dff',
+    mean: '#e8b93c',
+    band: 'rgba(239, 122, 80, 0.85)',
+    zscore: '#7fb0ff',
+    breach: '#ff5d5a',
+    breachFill: 'rgba(255, 93, 90, 0.09)',
+    betaRolling: '#2bb5a6',
+    betaKalman: '#ff9f5a',
+    betaUsed: 'rgba(226, 232, 240, 0.28)',
+    correlation: '#38bdf8',
+    reference: '#3a4252',
   },
   light: {
     text: '#1d2330',
@@ -59,5 +85,16 @@ export const PALETTES: Readonly<Record<Theme, ChartPalette>> = {
     zoomHandle: '#2563eb',
     simulated: 'rgba(126, 34, 206, 0.9)',
     simulatedText: '#7e22ce',
+    spread: '#2563eb',
+    mean: '#b7791f',
+    band: 'rgba(220, 80, 40, 0.85)',
+    zscore: '#1d4ed8',
+    breach: '#d32f2f',
+    breachFill: 'rgba(211, 47, 47, 0.07)',
+    betaRolling: '#0b8a6f',
+    betaKalman: '#d9651b',
+    betaUsed: 'rgba(30, 41, 59, 0.18)',
+    correlation: '#0284c7',
+    reference: '#b9c0cc',
   },
 };

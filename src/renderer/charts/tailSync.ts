@@ -2,12 +2,13 @@
  * Keeps a chart's data arrays in step with a bar series without rebuilding them on every
  * update: when the series' epoch is unchanged only the last TAIL_WINDOW points of the previous
  * length are rewritten and new bars appended (see barsStore). Pure; no ECharts here.
+ * Generic over the item type (bars by default; the analytics charts sync row timestamps).
  */
 import type { Bar } from '../../core/market/types';
 import { TAIL_WINDOW } from '../state/barsStore';
 
-export interface SyncSource {
-  bars: readonly Bar[];
+export interface SyncSource<T = Bar> {
+  bars: readonly T[];
   epoch: number;
   loadId: number;
   rev: number;
@@ -16,9 +17,9 @@ export interface SyncSource {
 /** What changed: nothing, the tail, everything, or everything after a new history load. */
 export type SyncResult = 'none' | 'tail' | 'rebuild' | 'reset';
 
-export type PointWriter = (bar: Bar, index: number, bars: readonly Bar[]) => unknown;
+export type PointWriter<T = Bar> = (bar: T, index: number, bars: readonly T[]) => unknown;
 
-export class TailSync {
+export class TailSync<T = Bar> {
   /** One array per writer, index-aligned with the series. Handed to ECharts as is. */
   readonly columns: unknown[][];
   private epoch = -1;
@@ -29,7 +30,7 @@ export class TailSync {
   /** First index the last sync rewrote. */
   lastChangedFrom = 0;
 
-  constructor(private readonly writers: readonly PointWriter[]) {
+  constructor(private readonly writers: readonly PointWriter<T>[]) {
     this.columns = writers.map(() => []);
   }
 
@@ -43,7 +44,7 @@ export class TailSync {
     this.rev = -1;
   }
 
-  sync(source: SyncSource | null): SyncResult {
+  sync(source: SyncSource<T> | null): SyncResult {
     const bars = source?.bars ?? [];
     if (!source) {
       const had = this.length > 0;
@@ -77,14 +78,14 @@ export class TailSync {
  * When the tail grows past `maxLive` points, or a change reaches into the history, the split
  * moves to the end again ('all': both parts are handed over).
  */
-export class SplitSync {
-  readonly full: TailSync;
+export class SplitSync<T = Bar> {
+  readonly full: TailSync<T>;
   hist: unknown[][];
   live: unknown[][];
   private histLength = 0;
 
   constructor(
-    writers: readonly PointWriter[],
+    writers: readonly PointWriter<T>[],
     private readonly maxLive = 300,
     /** Points the live part repeats from the history's end (1 joins two line series). */
     private readonly overlap = 0,
@@ -99,7 +100,7 @@ export class SplitSync {
     return this.histLength;
   }
 
-  sync(source: SyncSource | null): 'none' | 'live' | 'all' {
+  sync(source: SyncSource<T> | null): 'none' | 'live' | 'all' {
     const result = this.full.sync(source);
     if (result === 'none') return 'none';
     const n = this.full.length;

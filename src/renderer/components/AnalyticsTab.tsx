@@ -1,39 +1,149 @@
-/** Placeholder until the analytics engine lands (next issue). */
+/**
+ * Analytics tab: five panels on one time axis (spread with its bands, z-score, hedge ratio,
+ * correlation, volatility) and the stationarity panel beside them. Everything shown comes from
+ * the main side's analytics; while there is nothing to draw the main side's warm-up reason says
+ * why, in plain words.
+ */
+import type { HedgeMethod } from '../../core/contract/contract';
+import { formatFixed, formatInteger, sentence, significantDigits } from '../lib/format';
+import { analyticsStore, useAnalytics } from '../state/analyticsStore';
 import { useSession } from '../state/sessionStore';
-import { useBars } from '../state/barsStore';
-import { seriesKey } from '../state/barsMerge';
+import { AnalyticsPanel } from './analytics/AnalyticsPanel';
+import { StationarityPanel } from './analytics/StationarityPanel';
+
+const HEDGE_LABEL: Record<HedgeMethod, string> = {
+  static: 'static OLS',
+  rolling: 'rolling OLS',
+  kalman: 'Kalman',
+};
+
+function useWarmupText(): string | null {
+  const rows = useAnalytics((s) => s.columns.startMs.length);
+  const load = useAnalytics((s) => s.load);
+  const warmup = useAnalytics((s) => s.warmup);
+  const error = useAnalytics((s) => s.error);
+  if (warmup) return sentence(warmup);
+  if (rows > 0) return null;
+  if (load === 'error') return `The analytics are not available yet: ${error ?? 'unknown error'}`;
+  if (load === 'ready') return 'Waiting for the first aligned bar of the pair';
+  return 'Loading the analytics…';
+}
+
+function Summary() {
+  const rows = useAnalytics((s) => s.columns.startMs.length);
+  const selection = useAnalytics((s) => s.selection);
+  const threshold = useSession((s) => s.settings?.alertThreshold ?? 2);
+  // The β of the last row (static: one β for the whole series).
+  useAnalytics((s) => s.rev);
+  const { columns } = analyticsStore.getState();
+  const beta = columns.hedgeRatio[columns.hedgeRatio.length - 1] ?? null;
+  if (!selection) return null;
+  return (
+    <div className="analytics-summary" data-testid="analytics-summary">
+      <span>
+        <span className="num" data-testid="analytics-rows">
+          {formatInteger(rows)}
+        </span>{' '}
+        aligned <span className="chart-tf">{selection.timeframe}</span> bars
+      </span>
+      <span className="sep" aria-hidden="true" />
+      <span>
+        W <span className="num strong">{selection.rollingWindow}</span>
+      </span>
+      <span className="sep" aria-hidden="true" />
+      <span>
+        lookback <span className="num strong">{formatInteger(selection.lookback)}</span>
+      </span>
+      <span className="sep" aria-hidden="true" />
+      <span>
+        hedge <span className="strong">{HEDGE_LABEL[selection.hedgeMethod]}</span>
+        {beta !== null && (
+          <>
+            {' '}
+            β = <span className="num strong">{formatFixed(beta, significantDigits(beta, 5))}</span>
+          </>
+        )}
+      </span>
+      <span className="sep" aria-hidden="true" />
+      <span>
+        alert at |z| ≥ <span className="num strong">{threshold}</span>
+      </span>
+      <span className="chart-hint">UTC</span>
+    </div>
+  );
+}
 
 export function AnalyticsTab() {
   const settings = useSession((s) => s.settings);
-  const countA = useBars((s) =>
-    settings ? (s.series[seriesKey(settings.pairA, settings.timeframe)]?.bars.length ?? 0) : 0,
-  );
-  const countB = useBars((s) =>
-    settings ? (s.series[seriesKey(settings.pairB, settings.timeframe)]?.bars.length ?? 0) : 0,
-  );
+  const selection = useAnalytics((s) => s.selection);
+  const rows = useAnalytics((s) => s.columns.startMs.length);
+  const warmupText = useWarmupText();
   if (!settings) return null;
-  const window = settings.rollingWindow;
-  const have = Math.min(countA, countB);
-  const missing = Math.max(0, window - have);
-  const short = countA <= countB ? settings.pairA : settings.pairB;
+  const W = selection?.rollingWindow ?? settings.rollingWindow;
+  const k = settings.alertThreshold;
+  const pairA = selection?.pairA ?? settings.pairA;
+  const pairB = selection?.pairB ?? settings.pairB;
   return (
-    <div className="placeholder" data-testid="analytics-placeholder">
-      <h2>Pair analytics</h2>
-      <p>
-        Spread, hedge ratio ({settings.hedgeMethod}), rolling z-score, correlation and cointegration
-        tests arrive with the analytics engine in the next release.
-      </p>
-      {missing > 0 ? (
-        <p className="warmup-inline" data-testid="warmup-message">
-          Waiting for {missing} more {settings.timeframe} bars of {short} to fill the rolling window
-          of {window}.
-        </p>
-      ) : (
-        <p className="muted">
-          {have} {settings.timeframe} bars of {settings.pairA} / {settings.pairB} are ready for a
-          rolling window of {window}.
-        </p>
-      )}
+    <div className="analytics-layout">
+      <div className="analytics-main">
+        <Summary />
+        {warmupText && rows > 0 && (
+          <div className="analytics-warmup-strip" role="status" data-testid="analytics-warmup">
+            <span className="warmup-spinner" aria-hidden="true" />
+            <span>{warmupText}</span>
+          </div>
+        )}
+        <div className="analytics-charts">
+          <AnalyticsPanel
+            id="spread"
+            title="Spread"
+            subtitle={`A − β·B, mean ± ${k}σ, W = ${W}`}
+            testId="analytics-chart-spread"
+            ariaLabel="Spread with its rolling mean and threshold bands, times in UTC"
+          />
+          <AnalyticsPanel
+            id="zscore"
+            title="Z-score"
+            subtitle={`(spread − mean) / σ, W = ${W}, alert at |z| ≥ ${k}`}
+            testId="analytics-chart-zscore"
+            ariaLabel="Rolling z-score of the spread with the alert thresholds, times in UTC"
+          />
+          <AnalyticsPanel
+            id="hedge"
+            title="Hedge ratio"
+            subtitle="A on B; the β in use is highlighted"
+            testId="analytics-chart-hedge"
+            ariaLabel="Rolling OLS and Kalman hedge ratios and the one in use, times in UTC"
+          />
+          <AnalyticsPanel
+            id="correlation"
+            title="Correlation"
+            subtitle={`of log returns, W = ${W}`}
+            testId="analytics-chart-correlation"
+            ariaLabel="Rolling correlation of the log returns, times in UTC"
+          />
+          <AnalyticsPanel
+            id="volatility"
+            title="Volatility"
+            subtitle={`of log returns, W = ${W}, annualised`}
+            bottom
+            testId="analytics-chart-volatility"
+            ariaLabel="Annualised volatility of each leg, times in UTC"
+          />
+          {warmupText && rows === 0 && (
+            <div className="warmup analytics-warmup" data-testid="analytics-warmup" role="status">
+              <span className="warmup-spinner" aria-hidden="true" />
+              <span>
+                {warmupText}
+                <span className="warmup-sub muted">
+                  The panels fill in as aligned bars of {pairA} and {pairB} arrive.
+                </span>
+              </span>
+            </div>
+          )}
+        </div>
+      </div>
+      <StationarityPanel />
     </div>
   );
 }

@@ -30,7 +30,8 @@ export function OverlayChart({ symbolA, symbolB, timeframe }: Props) {
   const simulated = useSession((s) => s.source?.simulated ?? false);
   const keyA = seriesKey(symbolA, timeframe);
   const keyB = seriesKey(symbolB, timeframe);
-  const config = { palette: PALETTES[theme], simulated, nameA: symbolA, nameB: symbolB };
+  const axis = useRef({ digits: 1 }).current;
+  const config = { palette: PALETTES[theme], simulated, nameA: symbolA, nameB: symbolB, axis };
   const configRef = useRef(config);
   configRef.current = config;
 
@@ -79,9 +80,15 @@ export function OverlayChart({ symbolA, symbolB, timeframe }: Props) {
 
   useEffect(() => {
     chart.current?.setOption(
-      overlayStyleOption({ palette: PALETTES[theme], simulated, nameA: symbolA, nameB: symbolB }),
+      overlayStyleOption({
+        palette: PALETTES[theme],
+        simulated,
+        nameA: symbolA,
+        nameB: symbolB,
+        axis,
+      }),
     );
-  }, [chart, theme, simulated, symbolA, symbolB]);
+  }, [chart, theme, simulated, symbolA, symbolB, axis]);
 
   const needed = MIN_BARS_TO_DRAW;
   const countA = useBars((s) => Math.min(s.series[keyA]?.bars.length ?? 0, needed));

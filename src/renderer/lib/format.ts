@@ -100,3 +100,111 @@ export const REJECT_LABELS: Readonly<Record<string, string>> = {
   duplicate: 'Duplicate',
   too_late: 'Too late',
 };
+
+/** `—` for null, undefined and non-finite numbers: NaN is never shown. */
+export const DASH = '—';
+
+function finite(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** One formatter per digit count: chart labels are formatted on every update. */
+const fixedFormats = new Map<number, Intl.NumberFormat>();
+
+function fixedFormat(digits: number): Intl.NumberFormat {
+  let format = fixedFormats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+    fixedFormats.set(digits, format);
+  }
+  return format;
+}
+
+/** Fixed decimals with thousands separators; `—` when undefined. Negative numbers use `−`. */
+export function formatFixed(value: number | null | undefined, digits: number): string {
+  if (!finite(value)) return DASH;
+  const text = fixedFormat(Math.min(20, Math.max(0, Math.floor(digits)))).format(Math.abs(value));
+  // -0.00 reads as 0.00.
+  return value < 0 && Number(Math.abs(value).toFixed(digits)) !== 0 ? `−${text}` : text;
+}
+
+/** Like formatFixed with an explicit `+` on positive values (z-scores, correlations). */
+export function formatSigned(value: number | null | undefined, digits: number): string {
+  const text = formatFixed(value, digits);
+  return finite(value) &&
+    text !== DASH &&
+    !text.startsWith('−') &&
+    Number(value.toFixed(digits)) !== 0
+    ? `+${text}`
+    : text;
+}
+
+/** A percentage from a fraction: 0.4321 → `43.21%`. */
+export function formatPercent(fraction: number | null | undefined, digits = 1): string {
+  if (!finite(fraction)) return DASH;
+  return `${formatFixed(fraction * 100, digits)}%`;
+}
+
+/** Decimals that suit a value's magnitude (spreads, betas): 4 significant digits, 0–8 decimals. */
+export function significantDigits(value: number | null | undefined, significant = 4): number {
+  if (!finite(value) || value === 0) return 2;
+  const magnitude = Math.floor(Math.log10(Math.abs(value)));
+  return Math.min(8, Math.max(0, significant - 1 - magnitude));
+}
+
+/** p-values: 4 decimals, `< 0.0001` below that; `—` when undefined. */
+export function formatPValue(p: number | null | undefined): string {
+  if (!finite(p)) return DASH;
+  if (p < 0.0001) return '< 0.0001';
+  return p.toFixed(4);
+}
+
+/**
+ * A duration in human units: `850 ms`, `12.4 s`, `4.2 min`, `3.1 h`, `2.5 d`; `—` when undefined.
+ * Three significant digits at most (a half-life is an estimate).
+ */
+export function formatDuration(ms: number | null | undefined): string {
+  if (!finite(ms) || ms < 0) return DASH;
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1_000, 's'],
+  ];
+  for (const [size, unit] of units) {
+    if (ms >= size) {
+      const v = ms / size;
+      return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${unit}`;
+    }
+  }
+  return ms < 1 ? '< 1 ms' : `${ms.toFixed(0)} ms`;
+}
+
+/**
+ * Decimals an axis needs so neighbouring labels differ: the tick step ECharts picks for the
+ * range (its `nice` rounding to 1, 2, 3, 5 or 10 × 10ⁿ over `splitNumber` intervals), as decimals.
+ * A 1s overlay spanning 99.98–100.03 gets 2 decimals; a range of thousands gets 0.
+ */
+export function axisDigits(min: number, max: number, splitNumber = 5): number {
+  const span = Math.abs(max - min);
+  if (!Number.isFinite(span) || span === 0) {
+    const ref = Math.abs(Number.isFinite(max) ? max : min);
+    return ref > 0 && Number.isFinite(ref)
+      ? Math.min(8, Math.max(0, 3 - Math.floor(Math.log10(ref))))
+      : 2;
+  }
+  const raw = span / Math.max(1, splitNumber);
+  const exponent = Math.floor(Math.log10(raw));
+  const fraction = raw / 10 ** exponent;
+  const nice = fraction < 1.5 ? 1 : fraction < 2.5 ? 2 : fraction < 4 ? 3 : fraction < 7 ? 5 : 10;
+  const step = nice * 10 ** exponent;
+  return Math.min(8, Math.max(0, -Math.floor(Math.log10(step) + 1e-9)));
+}
+
+/** `waiting for …` → `Waiting for …`. */
+export function sentence(text: string): string {
+  return text.length > 0 ? text[0].toUpperCase() + text.slice(1) : text;
+}

@@ -6,6 +6,8 @@ export type ShortcutAction =
   | { type: 'timeframe'; timeframe: Timeframe }
   | { type: 'tab'; tab: TabId }
   | { type: 'toggleTheme' }
+  /** Analytics tab only: run the stationarity tests now. */
+  | { type: 'runTests' }
   | { type: 'toggleHelp' }
   | { type: 'closeHelp' };
 
@@ -22,6 +24,7 @@ export const SHORTCUTS: readonly { keys: string; description: string }[] = [
   { keys: '1 / 2 / 3', description: 'Timeframe 1s / 1m / 5m' },
   { keys: 'P  or  Ctrl+1', description: 'Prices tab' },
   { keys: 'A  or  Ctrl+2', description: 'Analytics tab' },
+  { keys: 'R', description: 'Run the stationarity tests now (Analytics tab)' },
   { keys: 'T', description: 'Toggle dark / light theme' },
   { keys: '?', description: 'Show / hide this help' },
   { keys: 'Esc', description: 'Close this help' },
@@ -56,6 +59,9 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
     case 'a':
     case 'A':
       return { type: 'tab', tab: 'analytics' };
+    case 'r':
+    case 'R':
+      return { type: 'runTests' };
     case 't':
     case 'T':
       return { type: 'toggleTheme' };
