@@ -192,8 +192,11 @@ describe('chart tail sync', () => {
     store.getState().applyEvents([{ closed: [], inProgress: [updated] }]);
     expect(sync.sync(store.getState().series['BTCUSDT@1m'])).toBe('tail');
     expect(sync.columns[0][1000]).toEqual([1000 * M, 5, 6, 6, 7]);
-    expect(sync.columns[1][1000]).toEqual([1000 * M, 0, 1, 0, 1]); // up volume
-    expect(sync.columns[2][1000]).toEqual([1000 * M, '-']); // no down volume
+    expect(sync.columns[1][1000]).toEqual([1000 * M, 0, 1, 0, 1]); // rising: up volume
+    const down = { ...bar('BTCUSDT', 1000 * M, 4), open: 5 };
+    store.getState().applyEvents([{ closed: [], inProgress: [down] }]);
+    expect(sync.sync(store.getState().series['BTCUSDT@1m'])).toBe('tail');
+    expect(sync.columns[1][1000]).toEqual([1000 * M, 1, 0, 0, 1]); // falling: down volume
     expect(sync.sync(store.getState().series['BTCUSDT@1m'])).toBe('none');
   });
 

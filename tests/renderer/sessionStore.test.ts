@@ -298,6 +298,21 @@ describe('frame coalescer', () => {
     expect(applied).toEqual([[1]]);
   });
 
+  it('applies the listed panels first, whatever order their events came in', () => {
+    const frames = manualScheduler();
+    const applied: string[] = [];
+    const c = new FrameCoalescer<'session' | 'bars' | 'other', number>(
+      frames.schedule,
+      (panel) => applied.push(panel),
+      ['session', 'bars'],
+    );
+    c.push('other', 1);
+    c.push('bars', 1);
+    c.push('session', 1);
+    frames.frame();
+    expect(applied).toEqual(['session', 'bars', 'other']);
+  });
+
   it('works with a synchronous scheduler', () => {
     const applied: number[][] = [];
     const c = new FrameCoalescer<'p', number>(

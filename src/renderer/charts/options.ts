@@ -4,16 +4,23 @@
  * (`styleOption`), both merged — the chart is never re-initialised.
  */
 import type { Bar } from '../../core/market/types';
-import { formatPrice, formatUtcDateTime, formatVolume, priceDigits } from '../lib/format';
+import { axisDigits, formatUtcDateTime, formatVolume, priceDigits } from '../lib/format';
 import type { EChartsCoreOption } from './echarts';
 import type { ChartPalette } from './palette';
+import { formatPriceFast as axisPrice } from './priceFormat';
 import type { PointWriter } from './tailSync';
 
-/** Columns of the candle chart: candles [t, o, c, l, h], up volume, down volume. */
+/**
+ * Columns of the candle chart: candles [t, o, c, l, h] and volume. Volume is a flat-bottomed
+ * candlestick whose direction follows the bar: [t, 0, v, 0, v] rises (up colour), [t, v, 0, 0, v]
+ * falls (down colour) — one series draws both colours.
+ */
 export const CANDLE_WRITERS: readonly PointWriter[] = [
   (b: Bar) => [b.startMs, b.open, b.close, b.low, b.high],
-  (b: Bar) => (b.close >= b.open ? [b.startMs, 0, b.volume, 0, b.volume] : [b.startMs, '-']),
-  (b: Bar) => (b.close < b.open ? [b.startMs, 0, b.volume, 0, b.volume] : [b.startMs, '-']),
+  (b: Bar) =>
+    b.close >= b.open
+      ? [b.startMs, 0, b.volume, 0, b.volume]
+      : [b.startMs, b.volume, 0, 0, b.volume],
 ];
 
 /** The overlay's column: close normalised to the first close of the loaded history, × 100. */
@@ -88,8 +95,15 @@ function axisStyle(p: ChartPalette) {
   };
 }
 
+/**
+ * The slider is rebuilt on every chart update; its default handle is an SVG path parsed each
+ * time. A short path of the same narrow shape costs next to nothing.
+ */
+const SLIDER_HANDLE = 'path://M0,0H4V16H0Z';
+
 function zoomStyle(p: ChartPalette) {
   return {
+    handleIcon: SLIDER_HANDLE,
     borderColor: p.axis,
     fillerColor: p.zoomFill,
     handleStyle: { color: p.zoomHandle, borderColor: p.zoomHandle },
@@ -112,9 +126,10 @@ function candleTooltip(p: ChartPalette) {
     const candle = params.find((x) => x.seriesId?.startsWith('candles'));
     if (!candle || !Array.isArray(candle.value)) return '';
     const [t, o, c, l, h] = candle.value as number[];
+    // Volume points are [t, o, c, 0, v]: the volume is the "high".
     const volume = params
       .filter((x) => x.seriesId?.startsWith('vol'))
-      .map((x) => (Array.isArray(x.value) ? (x.value as unknown[])[2] : undefined))
+      .map((x) => (Array.isArray(x.value) ? (x.value as unknown[])[4] : undefined))
       .find((v): v is number => typeof v === 'number');
     const digits = priceDigits(c);
     const change = o !== 0 ? ((c - o) / o) * 100 : 0;
@@ -125,10 +140,10 @@ function candleTooltip(p: ChartPalette) {
     return (
       `<div style="font-size:11px;color:${p.muted};margin-bottom:3px">${formatUtcDateTime(t)} UTC</div>` +
       '<table style="border-collapse:collapse;font-size:12px">' +
-      row('Open', formatPrice(o, digits)) +
-      row('High', formatPrice(h, digits)) +
-      row('Low', formatPrice(l, digits)) +
-      row('Close', formatPrice(c, digits), colour) +
+      row('Open', axisPrice(o, digits)) +
+      row('High', axisPrice(h, digits)) +
+      row('Low', axisPrice(l, digits)) +
+      row('Close', axisPrice(c, digits), colour) +
       row('Change', `${change >= 0 ? '+' : ''}${change.toFixed(2)}%`, colour) +
       (volume !== undefined ? row('Volume', formatVolume(volume)) : '') +
       '</table>'
@@ -191,9 +206,9 @@ export function candleOption(
         ...axis,
         axisLabel: {
           ...axis.axisLabel,
-          formatter: (v: number) => formatPrice(v),
+          formatter: (v: number) => axisPrice(v),
         },
-        axisPointer: { label: { formatter: (v: { value: number }) => formatPrice(v.value) } },
+        axisPointer: { label: { formatter: (v: { value: number }) => axisPrice(v.value) } },
       },
       {
         type: 'value',
@@ -243,10 +258,10 @@ function candleSeries(p: ChartPalette, hist: unknown[][], live: unknown[][]) {
     ...LARGE,
     itemStyle: candleColours(p),
   });
-  // Volume is drawn as flat-bottomed candlesticks [t, 0, v, 0, v]: unlike bar series on a time
-  // axis (which sort every x to find the bar width on each update), candlestick layout stays
-  // cheap at 100 k points. One colour per series: up volume and down volume.
-  const volume = (id: string, data: unknown[], color: string) => ({
+  // Volume is drawn as flat-bottomed candlesticks (see CANDLE_WRITERS): unlike bar series on a
+  // time axis (which sort every x to find the bar width on each update), candlestick layout
+  // stays cheap at 100 k points; rising/falling picks the up/down volume colour.
+  const volume = (id: string, data: unknown[]) => ({
     id,
     name: 'Volume',
     type: 'candlestick',
@@ -255,20 +270,23 @@ function candleSeries(p: ChartPalette, hist: unknown[][], live: unknown[][]) {
     data,
     barMaxWidth: 14,
     ...LARGE,
-    itemStyle: volumeColours(color),
+    itemStyle: volumeColours(p),
   });
   return [
     candles('candles', hist[0]),
     candles('candlesLive', live[0]),
-    volume('volUp', hist[1], p.upVolume),
-    volume('volUpLive', live[1], p.upVolume),
-    volume('volDown', hist[2], p.downVolume),
-    volume('volDownLive', live[2], p.downVolume),
+    volume('vol', hist[1]),
+    volume('volLive', live[1]),
   ];
 }
 
-function volumeColours(color: string) {
-  return { color, color0: color, borderColor: color, borderColor0: color };
+function volumeColours(p: ChartPalette) {
+  return {
+    color: p.upVolume,
+    color0: p.downVolume,
+    borderColor: p.upVolume,
+    borderColor0: p.downVolume,
+  };
 }
 
 function candleColours(p: ChartPalette) {
@@ -279,16 +297,9 @@ function candleColours(p: ChartPalette) {
 export function candleDataOption(hist: unknown[][] | null, live: unknown[][]): EChartsCoreOption {
   const series: { id: string; data: unknown[] }[] = [
     { id: 'candlesLive', data: live[0] },
-    { id: 'volUpLive', data: live[1] },
-    { id: 'volDownLive', data: live[2] },
+    { id: 'volLive', data: live[1] },
   ];
-  if (hist) {
-    series.push(
-      { id: 'candles', data: hist[0] },
-      { id: 'volUp', data: hist[1] },
-      { id: 'volDown', data: hist[2] },
-    );
-  }
+  if (hist) series.push({ id: 'candles', data: hist[0] }, { id: 'vol', data: hist[1] });
   return { series };
 }
 
@@ -302,7 +313,7 @@ export function candleStyleOption(config: CandleChartConfig): EChartsCoreOption 
       { ...axis, axisLabel: { ...axis.axisLabel, formatter: TIME_LABELS, hideOverlap: true } },
     ],
     yAxis: [
-      { ...axis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => formatPrice(v) } },
+      { ...axis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => axisPrice(v) } },
       {
         ...axis,
         splitLine: { show: false },
@@ -315,10 +326,8 @@ export function candleStyleOption(config: CandleChartConfig): EChartsCoreOption 
     series: [
       { id: 'candles', itemStyle: candleColours(p) },
       { id: 'candlesLive', itemStyle: candleColours(p) },
-      { id: 'volUp', itemStyle: volumeColours(p.upVolume) },
-      { id: 'volUpLive', itemStyle: volumeColours(p.upVolume) },
-      { id: 'volDown', itemStyle: volumeColours(p.downVolume) },
-      { id: 'volDownLive', itemStyle: volumeColours(p.downVolume) },
+      { id: 'vol', itemStyle: volumeColours(p) },
+      { id: 'volLive', itemStyle: volumeColours(p) },
     ],
   };
 }
@@ -326,9 +335,18 @@ export function candleStyleOption(config: CandleChartConfig): EChartsCoreOption 
 export interface OverlayConfig extends CandleChartConfig {
   nameA: string;
   nameB: string;
+  /**
+   * Label precision of the y axis, chosen from the visible range each time ECharts lays the
+   * axis out: a 1s overlay moves by hundredths around 100, a 5m one by whole points. Shared by
+   * the full and the style options, so keep one object per chart.
+   */
+  axis: { digits: number };
 }
 
-function overlayTooltip(p: ChartPalette) {
+/** Overlay y axis: 4 intervals; the extent callback keeps `axis.digits` in step with the view. */
+const OVERLAY_SPLIT = 4;
+
+function overlayTooltip(p: ChartPalette, axis: OverlayConfig['axis']) {
   return (raw: unknown) => {
     const params = (Array.isArray(raw) ? raw : [raw]) as TooltipParam[];
     const first = params.find((x) => Array.isArray(x.value));
@@ -339,10 +357,11 @@ function overlayTooltip(p: ChartPalette) {
       .filter((x) => Array.isArray(x.value) && !seen.has(x.seriesName) && seen.add(x.seriesName))
       .map((x) => {
         const v = (x.value as number[])[1];
+        const digits = Math.max(2, axis.digits + 1);
         return (
           `<tr><td style="padding-right:10px"><span style="display:inline-block;width:8px;height:8px;` +
           `border-radius:50%;background:${x.color};margin-right:6px"></span>${x.seriesName}</td>` +
-          `<td style="text-align:right;font-variant-numeric:tabular-nums">${v.toFixed(2)}</td></tr>`
+          `<td style="text-align:right;font-variant-numeric:tabular-nums">${v.toFixed(digits)}</td></tr>`
         );
       })
       .join('');
@@ -372,9 +391,17 @@ function overlayStyleParts(config: OverlayConfig) {
     },
     yAxis: {
       ...axis,
-      axisLabel: { ...axis.axisLabel, formatter: (v: number) => v.toFixed(1) },
+      axisLabel: {
+        ...axis.axisLabel,
+        formatter: (v: number) => v.toFixed(config.axis.digits),
+      },
+      axisPointer: {
+        label: {
+          formatter: (v: { value: number }) => v.value.toFixed(Math.max(2, config.axis.digits + 1)),
+        },
+      },
     },
-    tooltip: { ...tooltipBase(p), formatter: overlayTooltip(p) },
+    tooltip: { ...tooltipBase(p), formatter: overlayTooltip(p, config.axis) },
     graphic: [simulatedGraphic(p, config.simulated)],
   };
 }
@@ -399,9 +426,13 @@ export function overlayOption(
       type: 'value',
       position: 'right',
       scale: true,
-      splitNumber: 4,
+      splitNumber: OVERLAY_SPLIT,
+      // Called with the visible data's extent before the labels are formatted; null = automatic.
+      min: (extent: { min: number; max: number }) => {
+        config.axis.digits = axisDigits(extent.min, extent.max, OVERLAY_SPLIT);
+        return null as unknown as number;
+      },
       ...style.yAxis,
-      axisPointer: { label: { formatter: (v: { value: number }) => v.value.toFixed(2) } },
     },
     dataZoom: [
       { id: 'inside', type: 'inside', filterMode: 'none' },

@@ -1,6 +1,8 @@
 /**
  * One symbol's candles with volume below. The chart is created once; live bars extend it via
- * TailSync (only the tail is rewritten) and data-only `setOption` calls with lazyUpdate.
+ * TailSync (only the tail is rewritten) and data-only `setOption` calls. Those run and paint
+ * synchronously, in the animation frame that applied the bars (no extra frame of latency),
+ * sharing that frame with the other chart (chartFrames) and paced only when costly (UpdateGate).
  */
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { Timeframe } from '../../core/market/types';
@@ -11,14 +13,14 @@ import {
   CANDLE_WRITERS,
 } from '../charts/options';
 import { PALETTES } from '../charts/palette';
+import { formatPriceFast } from '../charts/priceFormat';
 import { noteChartRender, registerChartCounter } from '../charts/registry';
 import { SplitSync } from '../charts/tailSync';
-import { measureUntilNextFrame, UpdateGate } from '../charts/updateGate';
+import { chartFrames, UpdateGate } from '../charts/updateGate';
 import { seriesPointCount, useChart } from '../charts/useChart';
 import { seriesKey } from '../state/barsMerge';
 import { barsStore, useBars } from '../state/barsStore';
 import { sessionStore, useSession } from '../state/sessionStore';
-import { formatPrice } from '../lib/format';
 import { WarmupMessage, MIN_BARS_TO_DRAW } from './WarmupMessage';
 
 /** Bars shown when a history first loads; the rest is a zoom/pan away. */
@@ -61,14 +63,15 @@ export function CandleChart({ symbol, timeframe, role }: Props) {
           { id: 'slider', startValue, end: 100 },
         ];
       }
-      instance.setOption(option, { lazyUpdate: true });
+      instance.setOption(option, { silent: true });
       noteChartRender(symbol, sessionStore.getState().prices[symbol]?.timeMs ?? null);
     };
-    const gate = new UpdateGate(() => {
+    const update = () => {
       const startedAt = performance.now();
       apply();
-      measureUntilNextFrame(gate, startedAt);
-    });
+      gate.recordCost(performance.now() - startedAt);
+    };
+    const gate = new UpdateGate(() => chartFrames.run(update));
     apply();
     const unsubscribe = barsStore.subscribe((state, previous) => {
       if (state.series[key] !== previous.series[key]) gate.request();
@@ -78,6 +81,7 @@ export function CandleChart({ symbol, timeframe, role }: Props) {
     );
     return () => {
       gate.dispose();
+      chartFrames.cancel(update);
       unsubscribe();
       unregister();
     };
@@ -147,7 +151,7 @@ function ChartHeader({
       <span className={`pair-role pair-role-${role.toLowerCase()}`}>{role}</span>
       <h2 className="chart-symbol">{symbol}</h2>
       <span className="chart-tf">{timeframe}</span>
-      <span className="chart-price num">{price !== null ? formatPrice(price) : '—'}</span>
+      <span className="chart-price num">{price !== null ? formatPriceFast(price) : '—'}</span>
       {change !== null && (
         <span
           className={`chart-change num ${change >= 0 ? 'up' : 'down'}`}

@@ -4,7 +4,8 @@ import type { HedgeMethod, ReplayFile, SourceKind } from '../../core/contract/co
 import type { Timeframe } from '../../core/market/types';
 import { TIMEFRAMES } from '../../core/market/types';
 import { addSymbol, removeSymbol, saveSettings, selectSource } from '../actions';
-import { formatBytes, formatPrice } from '../lib/format';
+import { formatPriceFast } from '../charts/priceFormat';
+import { formatBytes } from '../lib/format';
 import { NUMBER_RULES } from '../lib/validation';
 import { useSession } from '../state/sessionStore';
 import { getAppApi } from '../transport';
@@ -154,9 +155,14 @@ function SourceSection() {
   );
 }
 
+/** One symbol's last price: re-renders alone on price events (20 Hz), not the whole list. */
+function SymbolPrice({ symbol }: { symbol: string }) {
+  const price = useSession((s) => s.prices[symbol]?.price ?? null);
+  return <span className="symbol-price num">{price !== null ? formatPriceFast(price) : '—'}</span>;
+}
+
 function SymbolsSection() {
   const symbols = useSession((s) => s.symbols);
-  const prices = useSession((s) => s.prices);
   const pairA = useSession((s) => s.settings!.pairA);
   const pairB = useSession((s) => s.settings!.pairB);
   const [draft, setDraft] = useState('');
@@ -176,7 +182,6 @@ function SymbolsSection() {
     <Section title="Symbols">
       <ul className="symbol-list">
         {symbols.map((symbol) => {
-          const price = prices[symbol];
           const role = symbol === pairA ? 'A' : symbol === pairB ? 'B' : null;
           return (
             <li key={symbol} className="symbol-row" data-testid={`symbol-row-${symbol}`}>
@@ -186,7 +191,7 @@ function SymbolsSection() {
                   <span className={`pair-role pair-role-${role.toLowerCase()}`}>{role}</span>
                 )}
               </span>
-              <span className="symbol-price num">{price ? formatPrice(price.price) : '—'}</span>
+              <SymbolPrice symbol={symbol} />
               <button
                 type="button"
                 className="icon-button"

@@ -19,6 +19,8 @@ export class FrameCoalescer<P extends string, E> {
   constructor(
     private readonly scheduler: FrameScheduler,
     private readonly apply: (panel: P, events: E[]) => void,
+    /** Panels applied first, in this order, whatever order their events came in. */
+    private readonly order: readonly P[] = [],
   ) {}
 
   push(panel: P, event: E): void {
@@ -55,6 +57,13 @@ export class FrameCoalescer<P extends string, E> {
     if (this.buffers.size === 0) return;
     const batches = [...this.buffers];
     this.buffers.clear();
+    if (this.order.length > 0) {
+      const rank = (panel: P) => {
+        const i = this.order.indexOf(panel);
+        return i < 0 ? this.order.length : i;
+      };
+      batches.sort((a, b) => rank(a[0]) - rank(b[0]));
+    }
     this.flushes += 1;
     for (const [panel, events] of batches) this.apply(panel, events);
   }

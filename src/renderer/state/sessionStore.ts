@@ -188,6 +188,8 @@ export function connectSession(
         applySessionEvents(store, events);
       }
     },
+    // Prices first: a chart drawing the frame's bars then knows the newest tick they contain.
+    ['session', 'bars'],
   );
   const forward = <E extends EventName>(event: E, panel: Panel) =>
     api.on(event, (payload) => coalescer.push(panel, { event, payload } as AnyEvent));
