@@ -120,8 +120,9 @@ async function liveLoadRows(seconds: number): Promise<BenchRow[]> {
         name: 'renderer: frame time p95',
         value: percentile(result.frames, 0.95),
         unit: `ms (${result.frames.length} frames, p50 ${percentile(result.frames, 0.5).toFixed(1)} ms)`,
-        target: '<= 16 ms',
-        pass: percentile(result.frames, 0.95) <= 16.7,
+        // rAF intervals are whole vsyncs: a page that never drops a frame measures 16.7 ms at 60 Hz.
+        target: '<= 16 ms, i.e. one 60 Hz vsync (16.7 ms): no dropped frames at p95',
+        pass: percentile(result.frames, 0.95) <= 1000 / 60 + 0.5,
       },
       {
         name: 'renderer: tick → chart painted, p99',
