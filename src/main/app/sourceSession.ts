@@ -16,6 +16,8 @@ import { Recorder } from '../recorder/recorder';
 import type { PairDeskStore } from '../store/store';
 
 export const BINANCE_FUTURES_WS = 'wss://fstream.binance.com';
+/** How long after a replay's last message the session keeps reading before it ends. */
+const REPLAY_DRAIN_MS = 1_000;
 
 export interface SourceSessionOptions {
   store: PairDeskStore;
@@ -145,13 +147,22 @@ export class SourceSession {
     const session = new SourceSession(recorder, info, server, options);
     if (server && kind === 'replay') {
       server.replayDone().then(
-        (report) =>
-          session.update({ state: report.error ? 'failed' : 'ended', error: report.error ?? null }),
+        async (report) => {
+          // Let the last frames cross the socket, then end ingestion: every open bar closes and
+          // is stored, and the connection reads "stopped" instead of waiting for a watchdog.
+          await new Promise((r) => setTimeout(r, REPLAY_DRAIN_MS));
+          if (!session.isStopped) await session.recorder.stop();
+          session.update({ state: report.error ? 'failed' : 'ended', error: report.error ?? null });
+        },
         (error: unknown) => session.update({ state: 'failed', error: String(error) }),
       );
     }
     recorder.start();
     return session;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
   }
 
   get source(): SourceInfo {
