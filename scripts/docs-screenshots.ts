@@ -34,8 +34,8 @@ async function main(): Promise<void> {
     await page.getByTestId('timeframe-1s').click();
     await page.getByTestId('input-rolling-window').fill('30');
     await page.getByTestId('input-rolling-window').press('Enter');
-    // 40 s at 12× is about 8 minutes of market: the whole capture.
-    await page.waitForTimeout(40_000);
+    // 35 s at 12× is about 7 minutes of market, most of the capture.
+    await page.waitForTimeout(35_000);
     await page.screenshot({ path: join(out, 'dashboard.png') });
     await page.getByTestId('tab-analytics').click();
     await page.getByTestId('stationarity-run').click();
