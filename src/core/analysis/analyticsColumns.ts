@@ -3,23 +3,9 @@
  * keeps and transfers; `toAnalyticsColumns` turns them into the contract's `AnalyticsColumns`
  * (null instead of NaN, so nothing undefined ever reaches a screen as NaN). Pure.
  */
-import type { AnalyticsColumns } from '../contract/contract';
+import { ANALYTICS_COLUMNS, type AnalyticsColumns } from '../contract/contract';
 
-export const COLUMN_NAMES = [
-  'startMs',
-  'closeA',
-  'closeB',
-  'hedgeRatio',
-  'spread',
-  'spreadMean',
-  'spreadStd',
-  'zscore',
-  'correlation',
-  'betaRolling',
-  'betaKalman',
-  'volA',
-  'volB',
-] as const satisfies readonly (keyof AnalyticsColumns)[];
+export const COLUMN_NAMES = ANALYTICS_COLUMNS;
 
 export type ColumnName = (typeof COLUMN_NAMES)[number];
 

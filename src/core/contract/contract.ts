@@ -151,6 +151,28 @@ export interface AnalyticsColumns {
   volB: (number | null)[];
 }
 
+/** The AnalyticsColumns that may hold null: every column but startMs, closeA and closeB. */
+export const ANALYTICS_NULLABLE_COLUMNS = [
+  'hedgeRatio',
+  'spread',
+  'spreadMean',
+  'spreadStd',
+  'zscore',
+  'correlation',
+  'betaRolling',
+  'betaKalman',
+  'volA',
+  'volB',
+] as const satisfies readonly (keyof AnalyticsColumns)[];
+
+/** Every AnalyticsColumns field, in display order. */
+export const ANALYTICS_COLUMNS = [
+  'startMs',
+  'closeA',
+  'closeB',
+  ...ANALYTICS_NULLABLE_COLUMNS,
+] as const satisfies readonly (keyof AnalyticsColumns)[];
+
 /** What the analytics are computed on. */
 export interface AnalyticsSelection {
   pairA: string;

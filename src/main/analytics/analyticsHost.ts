@@ -34,6 +34,7 @@ import type {
   WorkerToHost,
 } from './protocol';
 import { analyticsWorkerEntry, startWorker, type WorkerEntry } from './workerEntry';
+import { analyticsSelectionOf, sameSelection } from '../../core/contract/analyticsSelection';
 
 export type StoredBar = Pick<Bar, 'startMs' | 'close'>;
 
@@ -69,30 +70,6 @@ export interface AnalyticsHostOptions {
 interface PendingRequest {
   resolve: (v: WorkerResponseValue) => void;
   reject: (e: Error) => void;
-}
-
-/** Analytics-relevant fields of the settings. */
-export function selectionOf(s: AnalyticsSelection): AnalyticsSelection {
-  return {
-    pairA: s.pairA,
-    pairB: s.pairB,
-    timeframe: s.timeframe,
-    rollingWindow: s.rollingWindow,
-    lookback: s.lookback,
-    hedgeMethod: s.hedgeMethod,
-  };
-}
-
-export function sameSelection(x: AnalyticsSelection | null, y: AnalyticsSelection): boolean {
-  return (
-    x !== null &&
-    x.pairA === y.pairA &&
-    x.pairB === y.pairB &&
-    x.timeframe === y.timeframe &&
-    x.rollingWindow === y.rollingWindow &&
-    x.lookback === y.lookback &&
-    x.hedgeMethod === y.hedgeMethod
-  );
 }
 
 function toArrays(bars: readonly StoredBar[]): BarArrays {
@@ -163,7 +140,7 @@ export class AnalyticsHost {
   start(selection?: AnalyticsSelection): void {
     if (!this.stopped) return;
     this.stopped = false;
-    if (selection) this.selectionValue = selectionOf(selection);
+    if (selection) this.selectionValue = analyticsSelectionOf(selection);
     try {
       this.entry ??= analyticsWorkerEntry();
     } catch (error) {
@@ -180,7 +157,7 @@ export class AnalyticsHost {
   /** Switches to a selection (recomputes from stored bars) unless it is the current one. */
   select(selection: AnalyticsSelection): void {
     if (sameSelection(this.selectionValue, selection)) return;
-    this.selectionValue = selectionOf(selection);
+    this.selectionValue = analyticsSelectionOf(selection);
     this.recompute();
   }
 

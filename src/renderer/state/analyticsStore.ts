@@ -26,11 +26,13 @@ import type {
   Settings,
   StationarityReport,
 } from '../../core/contract/contract';
+import { ANALYTICS_COLUMNS, ANALYTICS_NULLABLE_COLUMNS } from '../../core/contract/contract';
 import type { RendererApi } from '../transport/types';
 import { TAIL_WINDOW } from './barsStore';
 import { FrameCoalescer, immediateScheduler } from './frameCoalescer';
 import type { FrameScheduler } from './frameCoalescer';
 import type { SessionStore } from './sessionStore';
+import { analyticsSelectionOf, sameSelection } from '../../core/contract/analyticsSelection';
 
 export type AnalyticsEvent = EventMap['analytics'];
 
@@ -42,26 +44,8 @@ export interface ArrivedEvent {
 
 export type AnalyticsLoad = 'idle' | 'loading' | 'ready' | 'error';
 
-/** Columns that may hold null (every column but startMs, closeA, closeB). */
-export const NULLABLE_COLUMNS = [
-  'hedgeRatio',
-  'spread',
-  'spreadMean',
-  'spreadStd',
-  'zscore',
-  'correlation',
-  'betaRolling',
-  'betaKalman',
-  'volA',
-  'volB',
-] as const satisfies readonly (keyof AnalyticsColumns)[];
-
-export const COLUMN_KEYS = [
-  'startMs',
-  'closeA',
-  'closeB',
-  ...NULLABLE_COLUMNS,
-] as const satisfies readonly (keyof AnalyticsColumns)[];
+export const NULLABLE_COLUMNS = ANALYTICS_NULLABLE_COLUMNS;
+export const COLUMN_KEYS = ANALYTICS_COLUMNS;
 
 /** One aligned bar, as plain values (debug hook, tooltips). */
 export type AnalyticsRow = {
@@ -206,31 +190,6 @@ export function rowAt(columns: AnalyticsColumns, i: number): AnalyticsRow | null
   } as AnalyticsRow;
   for (const key of NULLABLE_COLUMNS) row[key] = clean(columns[key][i]);
   return row;
-}
-
-export function sameSelection(a: AnalyticsSelection | null, b: AnalyticsSelection | null): boolean {
-  return (
-    a !== null &&
-    b !== null &&
-    a.pairA === b.pairA &&
-    a.pairB === b.pairB &&
-    a.timeframe === b.timeframe &&
-    a.rollingWindow === b.rollingWindow &&
-    a.lookback === b.lookback &&
-    a.hedgeMethod === b.hedgeMethod
-  );
-}
-
-/** The analytics-relevant part of the settings. */
-export function selectionOfSettings(s: Settings): AnalyticsSelection {
-  return {
-    pairA: s.pairA,
-    pairB: s.pairB,
-    timeframe: s.timeframe,
-    rollingWindow: s.rollingWindow,
-    lookback: s.lookback,
-    hedgeMethod: s.hedgeMethod,
-  };
 }
 
 /** Trim only once the rows are this much over the lookback, so trims (rebuilds) stay rare. */
@@ -483,7 +442,7 @@ export function connectAnalytics(
   let wanted: AnalyticsSelection | null = null;
   const onSettings = (settings: Settings | null) => {
     if (!settings) return;
-    const next = selectionOfSettings(settings);
+    const next = analyticsSelectionOf(settings);
     if (sameSelection(wanted, next)) return;
     const first = wanted === null;
     wanted = next;

@@ -19,7 +19,8 @@ import {
   formatPValue,
   formatUtcDateTime,
 } from '../../lib/format';
-import { sameSelection, selectionOfSettings, useAnalytics } from '../../state/analyticsStore';
+import { analyticsSelectionOf, sameSelection } from '../../../core/contract/analyticsSelection';
+import { useAnalytics } from '../../state/analyticsStore';
 import { useSession } from '../../state/sessionStore';
 
 const LEVELS = ['1%', '5%', '10%'] as const;
@@ -309,7 +310,7 @@ export function StationarityPanel() {
   const running = useAnalytics((s) => s.testsRunning);
   const error = useAnalytics((s) => s.testsError);
   const settings = useSession((s) => s.settings);
-  const current = settings ? selectionOfSettings(settings) : null;
+  const current = settings ? analyticsSelectionOf(settings) : null;
   return (
     <StationarityView
       report={report}
