@@ -4,46 +4,25 @@
  * Lost ticks are counted from the simulator's contiguous trade ids per symbol; latency is
  * measured from the frame's arrival in the socket handler to the tick's bar being updated.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LatencyHistogram } from '../src/core/metrics/latencyHistogram';
 import { Recorder } from '../src/main/recorder/recorder';
 import { PairDeskStore } from '../src/main/store/store';
-import { REPO_ROOT } from '../tests/support/realData';
+import { startSimulateProcess } from './feedProcess';
 import type { BenchRow } from './types';
 
 export async function livePathBenchRows(rate = 20_000, seconds = 30): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'pairdesk-live-bench-'));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const feed = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/main/cli/index.ts',
-      'simulate',
-      '--port',
-      String(port),
-      '--rate',
-      String(rate),
-    ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const feed = await startSimulateProcess(rate);
   try {
-    await new Promise<void>((resolve, reject) => {
-      feed.stdout.on('data', (d: Buffer) => {
-        if (d.toString().includes('ws://')) resolve();
-      });
-      feed.on('exit', (code) => reject(new Error(`simulate exited ${code}`)));
-    });
     const store = PairDeskStore.open(join(dir, 'live.db'));
     const feedToBar = new LatencyHistogram(0.1, 10_000);
     const recorder = new Recorder({
       store,
       symbols: ['BTCUSDT', 'ETHUSDT'],
-      url: `ws://127.0.0.1:${port}`,
+      url: feed.url,
       datasetKind: 'demo',
       listener: {
         // E is the feed's send time (wall clock, same machine): feed → bar updated.
@@ -83,7 +62,7 @@ export async function livePathBenchRows(rate = 20_000, seconds = 30): Promise<Be
       },
     ];
   } finally {
-    feed.kill('SIGINT');
+    feed.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

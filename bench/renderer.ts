@@ -7,7 +7,6 @@
  * - cold render of 100 k bars of history per chart from SQLite: navigation → both charts hold
  *   100 k points and a frame is painted, and the part of it after the data reached the page.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import type { Bar } from '../src/core/market/types';
 import { ensureRendererBuilt } from '../src/main/bridge/rendererBuild';
 import { PairDeskStore } from '../src/main/store/store';
 import { launchChromium, startServe } from '../tests/browser/support';
-import { REPO_ROOT } from '../tests/support/realData';
+import { startSimulateProcess } from './feedProcess';
 import type { BenchRow } from './types';
 
 /**
@@ -31,33 +30,9 @@ function percentile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
 }
 
-function startFeed(rate: number): Promise<{ child: ChildProcess; url: string }> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/main/cli/index.ts',
-      'simulate',
-      '--port',
-      String(port),
-      '--rate',
-      String(rate),
-    ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('ws://')) resolve({ child, url: `ws://127.0.0.1:${port}` });
-    });
-    child.on('exit', (code) => reject(new Error(`simulate exited ${code}`)));
-  });
-}
-
 async function liveLoadRows(seconds: number): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'pairdesk-render-bench-'));
-  const feed = await startFeed(20_000);
+  const feed = await startSimulateProcess(20_000);
   const serve = await startServe([
     '--source',
     'live',
@@ -135,7 +110,7 @@ async function liveLoadRows(seconds: number): Promise<BenchRow[]> {
   } finally {
     await browser.close();
     await serve.stop();
-    feed.child.kill('SIGINT');
+    feed.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
