@@ -2,8 +2,8 @@
  * Renderer under load, measured in Debian's Chromium through Playwright:
  * - the local feed (child process) sends 2 symbols × 10 k aggTrades/s into `pairdesk serve`
  *   (child process); the page shows 1s candles. Over the window: long tasks (> 50 ms), frame
- *   time p95, and tick → chart latency p99 (trade time of the newest tick a chart update carried
- *   → the next painted frame; trade time ≤ the feed's send time, so this over-states latency);
+ *   time p95, and tick → chart latency p99 (the feed's send time — event time E — of the newest
+ *   tick a chart update carried → the next painted frame; same machine, same clock);
  * - cold render of 100 k bars of history per chart from SQLite: navigation → both charts hold
  *   100 k points and a frame is painted, and the part of it after the data reached the page.
  */

@@ -40,6 +40,8 @@ export interface SymbolPrice {
   price: number;
   /** Trade time of the last tick, ms. */
   timeMs: number;
+  /** Event time (E) of that tick: when the feed sent it, ms. Absent for older snapshots. */
+  eventTimeMs?: number;
 }
 
 /** Ingestion health for the status bar. */

@@ -370,7 +370,7 @@ export class PairDeskServices implements ContractHost {
     const out: SymbolPrice[] = [];
     for (const symbol of pipeline.lastPriceSymbols()) {
       const last = pipeline.lastPrice(symbol);
-      if (last) out.push({ symbol, price: last.price, timeMs: last.timeMs });
+      if (last) out.push({ symbol, ...last });
     }
     return out;
   }
@@ -427,7 +427,7 @@ export class PairDeskServices implements ContractHost {
     const prices: SymbolPrice[] = [];
     for (const symbol of batch.symbols) {
       const last = pipeline.lastPrice(symbol);
-      if (last) prices.push({ symbol, price: last.price, timeMs: last.timeMs });
+      if (last) prices.push({ symbol, ...last });
     }
     if (prices.length > 0) this.emit('prices', prices);
   }

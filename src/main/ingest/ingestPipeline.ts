@@ -78,7 +78,10 @@ export class IngestPipeline implements BarSink {
   private readonly validator: TickValidator;
   private readonly gaps = new TradeIdGapTracker();
   private readonly rate = new RateMeter();
-  private readonly lastPrices = new Map<string, { price: number; timeMs: number }>();
+  private readonly lastPrices = new Map<
+    string,
+    { price: number; timeMs: number; eventTimeMs: number }
+  >();
   private readonly monotonicNow: () => number;
   private readonly wallNow: () => number;
   private timer: NodeJS.Timeout | undefined;
@@ -226,10 +229,16 @@ export class IngestPipeline implements BarSink {
     this.options.store.enqueueTick(this.options.datasetId, tick);
     this.ticksAccepted++;
     const last = this.lastPrices.get(tick.symbol);
-    if (!last) this.lastPrices.set(tick.symbol, { price: tick.price, timeMs: tick.timeMs });
-    else if (tick.timeMs >= last.timeMs) {
+    if (!last) {
+      this.lastPrices.set(tick.symbol, {
+        price: tick.price,
+        timeMs: tick.timeMs,
+        eventTimeMs: tick.eventTimeMs,
+      });
+    } else if (tick.timeMs >= last.timeMs) {
       last.price = tick.price;
       last.timeMs = tick.timeMs;
+      last.eventTimeMs = tick.eventTimeMs;
     }
     this.latency.record(this.monotonicNow() - receivedAt);
     this.options.listener?.onTick?.(tick);
@@ -247,7 +256,7 @@ export class IngestPipeline implements BarSink {
     this.options.listener?.onBarRevised?.(bar);
   }
 
-  lastPrice(symbol: string): { price: number; timeMs: number } | undefined {
+  lastPrice(symbol: string): { price: number; timeMs: number; eventTimeMs: number } | undefined {
     return this.lastPrices.get(symbol);
   }
 

@@ -20,7 +20,7 @@ export interface RenderSample {
   chart: string;
   /** Wall-clock ms of the first animation frame after the update was applied. */
   renderedAtMs: number;
-  /** Trade time (ms) of the newest tick of the chart's symbol known when the update was applied. */
+  /** Feed send time (event time E, ms) of the newest tick of the chart's symbol in the update. */
   dataTimeMs: number;
 }
 

@@ -64,7 +64,9 @@ export function CandleChart({ symbol, timeframe, role }: Props) {
         ];
       }
       instance.setOption(option, { silent: true });
-      noteChartRender(symbol, sessionStore.getState().prices[symbol]?.timeMs ?? null);
+      const last = sessionStore.getState().prices[symbol];
+      // From the tick leaving the feed (its event time) to this update being painted.
+      noteChartRender(symbol, last ? (last.eventTimeMs ?? last.timeMs) : null);
     };
     const update = () => {
       const startedAt = performance.now();
