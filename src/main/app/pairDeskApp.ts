@@ -103,7 +103,8 @@ export class PairDeskServices implements ContractHost {
   private readonly batcher = new BarEventBatcher();
   private readonly flushTimer: NodeJS.Timeout;
   private readonly statsTimer: NodeJS.Timeout;
-  private switching: Promise<SourceInfo> = Promise.resolve(null as unknown as SourceInfo);
+  /** The last source switch; switches run one after another. */
+  private switching: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(private readonly options: PairDeskAppOptions) {
@@ -335,8 +336,9 @@ export class PairDeskServices implements ContractHost {
       this.emit('connection', this.connectionStatus);
       return this.sourceInfo;
     };
-    this.switching = this.switching.then(run, run);
-    return this.switching;
+    const next = this.switching.then(run, run);
+    this.switching = next;
+    return next;
   }
 
   /** Captures in the replay folders (and the configured replay file), newest names first. */
