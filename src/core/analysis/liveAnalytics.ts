@@ -32,8 +32,8 @@
 import type { AnalyticsSelection } from '../contract/contract';
 import { KALMAN_DEFAULTS, KalmanHedge, type KalmanConfig, type KalmanStep } from '../stats/kalman';
 import { olsAB } from '../stats/ols';
-import { barsPerYear, logReturn } from '../stats/returns';
 import { RollingCoMoments, RollingMoments } from '../stats/rolling';
+import { RollingReturnStats } from '../stats/rollingReturns';
 import { COLUMN_NAMES, emptyColumnBuffers, type ColumnBuffers } from './analyticsColumns';
 import { LiveAligner, type Leg } from './liveAligner';
 
@@ -163,7 +163,7 @@ export class LivePairAnalytics {
   // Incremental state (one row at a time).
   private readonly prices: RollingCoMoments; // x = B, y = A
   private readonly spreads: RollingMoments;
-  private readonly rets: RollingCoMoments; // x = rA, y = rB
+  private readonly returns: RollingReturnStats;
   private readonly kalman: KalmanHedge;
   /** Static method: co-moments of (B, A) over the lookback, so a re-estimate is O(1). */
   private readonly lookbackMoments: RollingCoMoments | null;
@@ -175,9 +175,6 @@ export class LivePairAnalytics {
     e: 0,
     sqrtQ: 0,
   };
-  private readonly volFactor: number;
-  private prevA = NaN;
-  private prevB = NaN;
   /** Rows since the last load/rebuild (stream index of the next row). */
   private stream = 0;
   private staticBeta = NaN;
@@ -215,11 +212,10 @@ export class LivePairAnalytics {
     this.ring = new RowRing(sel.lookback);
     this.prices = new RollingCoMoments(this.window);
     this.spreads = new RollingMoments(this.window);
-    this.rets = new RollingCoMoments(this.window);
+    this.returns = new RollingReturnStats(this.window, config.tfMs);
     this.kalman = new KalmanHedge(config.kalman ?? KALMAN_DEFAULTS);
     this.lookbackMoments =
       sel.hedgeMethod === 'static' ? new RollingCoMoments(Math.max(2, sel.lookback)) : null;
-    this.volFactor = Math.sqrt(barsPerYear(config.tfMs));
   }
 
   /** Retained rows (≤ lookback). */
@@ -434,10 +430,9 @@ export class LivePairAnalytics {
   private resetState(): void {
     this.prices.clear();
     this.spreads.clear();
-    this.rets.clear();
+    this.returns.reset();
     this.kalman.reset();
     this.lookbackMoments?.clear();
-    this.prevA = this.prevB = NaN;
     this.stream = 0;
     this.rowsSinceRefit = 0;
     this.ring.clear();
@@ -512,23 +507,7 @@ export class LivePairAnalytics {
     const h =
       method === 'rolling' ? betaRolling : method === 'kalman' ? betaKalman : this.staticBeta;
 
-    const ra = logReturn(a, this.prevA);
-    const rb = logReturn(b, this.prevB);
-    this.prevA = a;
-    this.prevB = b;
-    let corr = NaN;
-    let volA = NaN;
-    let volB = NaN;
-    if (Number.isFinite(ra) && Number.isFinite(rb)) {
-      this.rets.push(ra, rb);
-      if (this.rets.ready) {
-        corr = this.rets.correlation();
-        volA = Math.sqrt(this.rets.varX()) * this.volFactor;
-        volB = Math.sqrt(this.rets.varY()) * this.volFactor;
-      }
-    } else {
-      this.rets.clear();
-    }
+    this.returns.push(a, b);
 
     const s = this.ring.append();
     const cols = this.ring.cols;
@@ -538,11 +517,11 @@ export class LivePairAnalytics {
     this.ring.ownA[s] = ownA ? 1 : 0;
     this.ring.ownB[s] = ownB ? 1 : 0;
     this.writeSpread(s, h, a, b);
-    cols[C.correlation][s] = corr;
+    cols[C.correlation][s] = this.returns.correlation;
     cols[C.betaRolling][s] = betaRolling;
     cols[C.betaKalman][s] = betaKalman;
-    cols[C.volA][s] = volA;
-    cols[C.volB][s] = volB;
+    cols[C.volA][s] = this.returns.volA;
+    cols[C.volB][s] = this.returns.volB;
     this.appended++;
     this.rowsSinceRefit++;
   }

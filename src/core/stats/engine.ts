@@ -19,7 +19,7 @@ import {
   type KalmanSeries,
   type KalmanStep,
 } from './kalman';
-import { barsPerYear, logReturn, logReturns } from './returns';
+import { barsPerYear, logReturns } from './returns';
 import {
   RollingCoMoments,
   RollingMoments,
@@ -28,6 +28,7 @@ import {
   rollingStd,
   rollingZScore,
 } from './rolling';
+import { RollingReturnStats } from './rollingReturns';
 import { fail, type StatsResult } from './types';
 
 /** Which hedge ratio the spread uses. */
@@ -86,11 +87,8 @@ export class PairAnalyticsEngine {
   private readonly hedge: HedgeMode;
   private readonly prices: RollingCoMoments; // x = B, y = A
   private readonly spreads: RollingMoments;
-  private readonly rets: RollingCoMoments; // x = rA, y = rB
+  private readonly returns: RollingReturnStats;
   private readonly kalman: KalmanHedge;
-  private readonly volFactor: number;
-  private prevA = NaN;
-  private prevB = NaN;
   private n = 0;
 
   constructor(config: PairEngineConfig) {
@@ -100,9 +98,8 @@ export class PairAnalyticsEngine {
     this.hedge = config.hedge ?? 'rollingOls';
     this.prices = new RollingCoMoments(config.window);
     this.spreads = new RollingMoments(config.window);
-    this.rets = new RollingCoMoments(config.window);
+    this.returns = new RollingReturnStats(config.window, config.timeframeMs);
     this.kalman = new KalmanHedge(config.kalman ?? KALMAN_DEFAULTS);
-    this.volFactor = Math.sqrt(barsPerYear(config.timeframeMs));
   }
 
   /** Bars consumed so far. */
@@ -140,21 +137,8 @@ export class PairAnalyticsEngine {
       this.spreads.clear();
     }
 
-    const ra = logReturn(a, this.prevA);
-    const rb = logReturn(b, this.prevB);
-    this.prevA = a;
-    this.prevB = b;
-    let corr = NaN;
-    let volA = NaN;
-    let volB = NaN;
-    if (Number.isFinite(ra) && Number.isFinite(rb)) {
-      this.rets.push(ra, rb);
-      if (this.rets.ready) {
-        corr = this.rets.correlation();
-        volA = Math.sqrt(this.rets.varX()) * this.volFactor;
-        volB = Math.sqrt(this.rets.varY()) * this.volFactor;
-      }
-    }
+    const r = this.returns;
+    r.push(a, b);
     const k = this.kalman.update(a, b);
     return {
       ok: true,
@@ -167,11 +151,11 @@ export class PairAnalyticsEngine {
       hedgeRatio: orNull(h),
       spread: orNull(spread),
       zscore: orNull(zscore),
-      logReturnA: orNull(ra),
-      logReturnB: orNull(rb),
-      corr: orNull(corr),
-      volA: orNull(volA),
-      volB: orNull(volB),
+      logReturnA: orNull(r.returnA),
+      logReturnB: orNull(r.returnB),
+      corr: orNull(r.correlation),
+      volA: orNull(r.volA),
+      volB: orNull(r.volB),
       kalman: { ...k, zscore: k.e / k.sqrtQ },
     };
   }
@@ -180,9 +164,8 @@ export class PairAnalyticsEngine {
   reset(): void {
     this.prices.clear();
     this.spreads.clear();
-    this.rets.clear();
+    this.returns.reset();
     this.kalman.reset();
-    this.prevA = this.prevB = NaN;
     this.n = 0;
   }
 }

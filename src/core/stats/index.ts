@@ -4,6 +4,7 @@
  * scripts/generate-stats-fixtures.py).
  */
 export { RingBuffer } from './ringBuffer';
+export { RollingReturnStats } from './rollingReturns';
 export { erf, erfc, normCdf } from './normal';
 export {
   mackinnonp,
