@@ -142,25 +142,16 @@ interface RunTiming {
   innerMs: number;
 }
 
+/** The command line both programs share. */
+function analyzeArgs(file: string, csv: string, json: string): string[] {
+  return [file, '--pair', PAIR, '--timeframe', '1s', '--out', csv, '--json', json];
+}
+
 function runTs(file: string, csv: string, json: string): RunTiming {
   const t = performance.now();
   const res = spawnSync(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/main/cli/index.ts',
-      'analyze',
-      file,
-      '--pair',
-      PAIR,
-      '--timeframe',
-      '1s',
-      '--out',
-      csv,
-      '--json',
-      json,
-    ],
+    ['--import', 'tsx', 'src/main/cli/index.ts', 'analyze', ...analyzeArgs(file, csv, json)],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   const wallMs = performance.now() - t;
@@ -172,22 +163,11 @@ function runTs(file: string, csv: string, json: string): RunTiming {
 
 function runPy(file: string, csv: string, json: string): RunTiming | null {
   const t = performance.now();
-  const res = spawnSync(
-    PYTHON,
-    [
-      'scripts/analyze_reference.py',
-      file,
-      '--pair',
-      PAIR,
-      '--timeframe',
-      '1s',
-      '--out',
-      csv,
-      '--json',
-      json,
-    ],
-    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 },
-  );
+  const res = spawnSync(PYTHON, ['scripts/analyze_reference.py', ...analyzeArgs(file, csv, json)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   const wallMs = performance.now() - t;
   if (res.status !== 0) {
     console.error(`[bench analyze] python reference failed (${res.status}): ${res.stderr}`);
