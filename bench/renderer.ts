@@ -14,15 +14,9 @@ import { DEFAULT_SETTINGS } from '../src/core/contract/contract';
 import type { Bar } from '../src/core/market/types';
 import { ensureRendererBuilt } from '../src/main/bridge/rendererBuild';
 import { PairDeskStore } from '../src/main/store/store';
-import { launchChromium, startServe } from '../tests/browser/support';
+import { launchChromium, newPage, startServe } from '../tests/browser/support';
 import { startSimulateProcess } from './feedProcess';
 import type { BenchRow } from './types';
-
-/**
- * tsx compiles this file with esbuild's keepNames, which wraps functions in a `__name(fn, name)`
- * helper; functions sent to page.evaluate then need that helper in the page too.
- */
-const DEFINE_NAME_HELPER = 'globalThis.__name = globalThis.__name || ((fn) => fn);';
 
 function percentile(xs: number[], q: number): number {
   if (xs.length === 0) return Number.NaN;
@@ -45,8 +39,7 @@ async function liveLoadRows(seconds: number): Promise<BenchRow[]> {
   ]);
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.addInitScript(DEFINE_NAME_HELPER);
+    const page = await newPage(browser);
     await page.goto(serve.url);
     await page.waitForFunction(() => window.__pairdeskDebug !== undefined);
     await page.getByTestId('timeframe-1s').click();
@@ -168,8 +161,7 @@ async function coldRenderRows(bars: number): Promise<BenchRow[]> {
   ]);
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.addInitScript(DEFINE_NAME_HELPER);
+    const page = await newPage(browser);
     await page.addInitScript((n: number) => {
       const w = window as unknown as { __cold?: { dataAt?: number; drawnAt?: number } };
       w.__cold = {};

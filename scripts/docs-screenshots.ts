@@ -6,10 +6,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, startServe } from '../tests/browser/support';
+import { launchChromium, newPage, startServe } from '../tests/browser/support';
 import { REPO_ROOT, UM_2024_07_18 } from '../tests/support/realData';
-
-const DEFINE_NAME_HELPER = 'globalThis.__name = globalThis.__name || ((fn) => fn);';
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pairdesk-docs-'));
@@ -27,8 +25,7 @@ async function main(): Promise<void> {
   ]);
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.addInitScript(DEFINE_NAME_HELPER);
+    const page = await newPage(browser);
     await page.goto(serve.url);
     await page.waitForFunction(() => window.__pairdeskDebug !== undefined);
     await page.getByTestId('timeframe-1s').click();

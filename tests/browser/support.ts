@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../support/realData';
 
 export const CHROMIUM = process.env.PAIRDESK_CHROMIUM ?? '/usr/bin/chromium';
@@ -27,6 +27,17 @@ export const CHROMIUM_ARGS = [
 export async function launchChromium(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A 1440×900 page. Scripts run by tsx are compiled with esbuild's keepNames, which wraps named
+ * functions in a `__name(fn, name)` helper; functions they send to page.evaluate need that helper
+ * in the page too (vitest does not add it, tsx does).
+ */
+export async function newPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
+  return page;
 }
 
 export interface ServeProcess {
