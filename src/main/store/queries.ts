@@ -49,6 +49,7 @@ export class StoreQueries {
   private readonly countBySymbolStmt;
   private readonly idRangeStmt;
   private readonly newestStmt;
+  private readonly barSymbolsStmt;
 
   constructor(db: Database.Database) {
     const barWhere =
@@ -93,6 +94,12 @@ export class StoreQueries {
       `SELECT (SELECT min(trade_id) FROM ticks WHERE dataset_id = ? AND symbol = ? AND stream = ?) AS min,
               (SELECT max(trade_id) FROM ticks WHERE dataset_id = ? AND symbol = ? AND stream = ?) AS max`,
     );
+    // DISTINCT over the (dataset_id, symbol, …) key prefix: no bar rows are read twice.
+    this.barSymbolsStmt = db
+      .prepare<[number, number], string>(
+        'SELECT DISTINCT symbol FROM bars WHERE dataset_id = ? AND timeframe_ms = ? ORDER BY symbol',
+      )
+      .pluck();
     // Newest first along the PK: exchange ids grow with trade time, so a caller reading back to
     // a time stops after the rows it needs instead of scanning the symbol's history.
     this.newestStmt = db.prepare<[number, string, number], TickRow>(
@@ -139,6 +146,11 @@ export class StoreQueries {
     const code = streamCode(stream);
     const r = this.idRangeStmt.get(datasetId, symbol, code, datasetId, symbol, code);
     return r && r.min !== null && r.max !== null ? { min: r.min, max: r.max } : undefined;
+  }
+
+  /** Symbols with bars of this timeframe, alphabetically. */
+  barSymbols(datasetId: number, timeframeMs: number): string[] {
+    return this.barSymbolsStmt.all(datasetId, timeframeMs);
   }
 
   /** A symbol's ticks of one stream, newest trade id first (streamed). */

@@ -147,6 +147,12 @@ export class PairDeskStore {
     }
   }
 
+  /** Symbols with stored bars of this timeframe, alphabetically. */
+  barSymbols(datasetId: number, timeframeMs: number): string[] {
+    this.flushBeforeRead();
+    return this.queries.barSymbols(datasetId, timeframeMs);
+  }
+
   /** Stored ticks of one symbol, or of the whole dataset when symbol is omitted. */
   tickCount(datasetId: number, symbol?: string): number {
     this.flushBeforeRead();

@@ -294,6 +294,18 @@ describe('queries', () => {
     expect(store.tradeIdRange(ds.id, 'ADAUSDT', 'trade')).toEqual({ min: 9, max: 9 });
   });
 
+  it('lists the symbols that have bars of a timeframe', () => {
+    const { store } = newStore();
+    const ds = store.createDataset('replay', 'bar symbols');
+    store.enqueueBar(ds.id, makeBar(60_000, { symbol: 'ETHUSDT' }));
+    store.enqueueBar(ds.id, makeBar(120_000, { symbol: 'ETHUSDT' }));
+    store.enqueueBar(ds.id, makeBar(60_000, { symbol: 'BTCUSDT' }));
+    store.enqueueBar(ds.id, makeBar(1_000, { symbol: 'SOLUSDT', timeframeMs: 1_000 }));
+    expect(store.barSymbols(ds.id, 60_000)).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect(store.barSymbols(ds.id, 1_000)).toEqual(['SOLUSDT']);
+    expect(store.barSymbols(ds.id, 300_000)).toEqual([]);
+  });
+
   it('keeps the same id on the aggTrade and trade streams of a symbol apart', () => {
     const { store } = newStore();
     const ds = store.createDataset('replay', 'both streams');

@@ -86,7 +86,7 @@ export const exportCommand: CliCommand = {
       } else {
         const tfMs = TIMEFRAME_MS[barsTf as Timeframe];
         await writeLine(out, csvRow(BAR_CSV_HEADER));
-        const symbols = [...new Set(store.symbolStats(dataset.id).map((s) => s.symbol))];
+        const symbols = store.barSymbols(dataset.id, tfMs);
         for (const symbol of symbols) {
           for (const b of store.bars(dataset.id, symbol, tfMs)) {
             await writeLine(
