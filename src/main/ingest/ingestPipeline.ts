@@ -68,6 +68,9 @@ export interface IngestSnapshot {
   latencyMaxMs: number;
 }
 
+/** Both trade streams: a dataset may hold either (or both) for a symbol. */
+const TRADE_STREAMS = ['aggTrade', 'trade'] as const;
+
 const DEFAULT_TIMEFRAMES_MS = TIMEFRAMES.map((tf) => TIMEFRAME_MS[tf]);
 
 export class IngestPipeline implements BarSink {
@@ -144,22 +147,24 @@ export class IngestPipeline implements BarSink {
     const { store, datasetId } = this.options;
     const largest = Math.max(...this.aggregator.timeframesMs);
     let replayed = 0;
-    for (const { symbol, stream } of store.symbolStats(datasetId)) {
-      // Read back from the newest tick to the start of its largest-timeframe interval.
-      const recent: Tick[] = [];
-      let fromMs = Number.NEGATIVE_INFINITY;
-      for (const tick of store.newestTicks(datasetId, symbol, stream)) {
-        if (recent.length === 0) fromMs = Math.floor(tick.timeMs / largest) * largest;
-        if (tick.timeMs < fromMs) break;
-        recent.push(tick);
-      }
-      for (let i = recent.length - 1; i >= 0; i--) {
-        const tick = recent[i];
-        if (this.validator.validate(tick) !== null) continue;
-        this.clock.observe(tick.eventTimeMs, this.monotonicNow());
-        if (isBarEligible(tick)) this.aggregator.add(tick);
-        this.gaps.observe(tick);
-        replayed++;
+    for (const symbol of store.tickSymbols(datasetId)) {
+      for (const stream of TRADE_STREAMS) {
+        // Read back from the newest tick to the start of its largest-timeframe interval.
+        const recent: Tick[] = [];
+        let fromMs = Number.NEGATIVE_INFINITY;
+        for (const tick of store.newestTicks(datasetId, symbol, stream)) {
+          if (recent.length === 0) fromMs = Math.floor(tick.timeMs / largest) * largest;
+          if (tick.timeMs < fromMs) break;
+          recent.push(tick);
+        }
+        for (let i = recent.length - 1; i >= 0; i--) {
+          const tick = recent[i];
+          if (this.validator.validate(tick) !== null) continue;
+          this.clock.observe(tick.eventTimeMs, this.monotonicNow());
+          if (isBarEligible(tick)) this.aggregator.add(tick);
+          this.gaps.observe(tick);
+          replayed++;
+        }
       }
     }
     return replayed;

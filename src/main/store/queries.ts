@@ -50,6 +50,7 @@ export class StoreQueries {
   private readonly idRangeStmt;
   private readonly newestStmt;
   private readonly barSymbolsStmt;
+  private readonly tickSymbolsStmt;
 
   constructor(db: Database.Database) {
     const barWhere =
@@ -100,6 +101,20 @@ export class StoreQueries {
         'SELECT DISTINCT symbol FROM bars WHERE dataset_id = ? AND timeframe_ms = ? ORDER BY symbol',
       )
       .pluck();
+    // The distinct symbols by repeated seeks along the primary key (a loose index scan): one
+    // B-tree lookup per symbol instead of reading every tick, so a restart of a large live
+    // dataset does not scan its history.
+    this.tickSymbolsStmt = db
+      .prepare<[{ ds: number }], string>(
+        `WITH RECURSIVE s(symbol) AS (
+           SELECT min(symbol) FROM ticks WHERE dataset_id = @ds
+           UNION ALL
+           SELECT (SELECT min(symbol) FROM ticks WHERE dataset_id = @ds AND symbol > s.symbol)
+           FROM s WHERE s.symbol IS NOT NULL
+         )
+         SELECT symbol FROM s WHERE symbol IS NOT NULL`,
+      )
+      .pluck();
     // Newest first along the PK: exchange ids grow with trade time, so a caller reading back to
     // a time stops after the rows it needs instead of scanning the symbol's history.
     this.newestStmt = db.prepare<[number, string, number], TickRow>(
@@ -146,6 +161,11 @@ export class StoreQueries {
     const code = streamCode(stream);
     const r = this.idRangeStmt.get(datasetId, symbol, code, datasetId, symbol, code);
     return r && r.min !== null && r.max !== null ? { min: r.min, max: r.max } : undefined;
+  }
+
+  /** Symbols with stored ticks, alphabetically; O(symbols · log n). */
+  tickSymbols(datasetId: number): string[] {
+    return this.tickSymbolsStmt.all({ ds: datasetId });
   }
 
   /** Symbols with bars of this timeframe, alphabetically. */

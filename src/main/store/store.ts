@@ -147,6 +147,12 @@ export class PairDeskStore {
     }
   }
 
+  /** Symbols with stored ticks, alphabetically, found by index seeks (no scan of the ticks). */
+  tickSymbols(datasetId: number): string[] {
+    this.flushBeforeRead();
+    return this.queries.tickSymbols(datasetId);
+  }
+
   /** Symbols with stored bars of this timeframe, alphabetically. */
   barSymbols(datasetId: number, timeframeMs: number): string[] {
     this.flushBeforeRead();
