@@ -7,8 +7,8 @@
  * - the real USD-M capture um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz (trade + bookTicker).
  *
  * Both sides run as child processes and are timed by wall clock from spawn to exit, so both pay
- * their start-up (Node + tsx transpile vs. Python + pandas/statsmodels import): that is what a
- * user waits for. Each side also reports its own in-process time (TS: the CLI's pipeline time from
+ * their start-up (Node + the prebuilt CLI's modules vs. Python + pandas/statsmodels import): that
+ * is what a user waits for. Each side also reports its own in-process time (TS: the CLI's pipeline time from
  * its stdout; Python: time.perf_counter inside the script), shown in the row names. Runs alternate
  * TS / Python, best of `rounds`. The Python output is then compared with the TS output (CSV cells
  * and summary values; max deviation printed).
@@ -28,6 +28,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ensureCliBuilt } from '../scripts/cliBuild.mjs';
 import type { BenchRow } from './types';
 import { UM_2024_07_18 } from './realData';
 
@@ -147,11 +148,16 @@ function analyzeArgs(file: string, csv: string, json: string): string[] {
   return [file, '--pair', PAIR, '--timeframe', '1s', '--out', csv, '--json', json];
 }
 
+/**
+ * `node scripts/pairdesk.mjs analyze …`: what `npm run pairdesk -- analyze …` runs, without npm's
+ * own start-up (Python is likewise run directly). The build is fresh (ensureCliBuilt ran first),
+ * so this times the freshness check and the prebuilt CLI, never a build.
+ */
 function runTs(file: string, csv: string, json: string): RunTiming {
   const t = performance.now();
   const res = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'src/main/cli/index.ts', 'analyze', ...analyzeArgs(file, csv, json)],
+    ['scripts/pairdesk.mjs', 'analyze', ...analyzeArgs(file, csv, json)],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   const wallMs = performance.now() - t;
@@ -343,5 +349,6 @@ export async function analyzeBenchRows(rounds = 3): Promise<BenchRow[]> {
 }
 
 if (process.argv[1] && /bench[/\\]analyze\.ts$/.test(process.argv[1])) {
+  await ensureCliBuilt();
   for (const r of await analyzeBenchRows()) console.log(JSON.stringify(r));
 }

@@ -1,5 +1,6 @@
 /** The local feed as a separate process (as Binance is), for the live-path benchmarks. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cliArgs } from '../tests/support/cli';
 import { REPO_ROOT } from '../tests/support/realData';
 
 export interface FeedProcess {
@@ -13,16 +14,7 @@ export function startSimulateProcess(rate: number): Promise<FeedProcess> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/main/cli/index.ts',
-      'simulate',
-      '--port',
-      String(port),
-      '--rate',
-      String(rate),
-    ],
+    cliArgs(['simulate', '--port', String(port), '--rate', String(rate)]),
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@
  * `npm run bench [-- --only ingest,store,...]`: every figure next to its reference measured in
  * the same run, as a ratio. A benchmark, not a test: it reports, it does not fail the build.
  */
+import { ensureCliBuilt } from '../scripts/cliBuild.mjs';
 import { analyticsLiveBenchRows } from './analyticsLive';
 import { analyzeBenchRows } from './analyze';
 import { syntheticTicks } from './bars';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   const onlyArg = process.argv.indexOf('--only');
   const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
   console.log(`PairDesk bench — node ${process.version}, ${new Date().toISOString()}`);
+  // The sections that run `pairdesk` as a child process run the built CLI, as users do.
+  await ensureCliBuilt();
   for (const section of SECTIONS) {
     if (only && !only.has(section.name)) continue;
     console.log(`\n## ${section.name}`);

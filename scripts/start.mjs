@@ -185,29 +185,13 @@ function startHeadlessDemo() {
   log(
     'Electron runtime not installed (offline install or headless machine) — starting the browser mode instead; open the URL below',
   );
-  const npmCli = process.env.npm_execpath;
-  if (npmCli && /\.(c|m)?js$/.test(npmCli)) {
-    // Under `npm start`: run the same npm through this Node, no shell and no npm.cmd needed.
-    runForeground(process.execPath, [
-      npmCli,
-      'run',
-      '-s',
-      'pairdesk',
-      '--',
-      'serve',
-      ...BROWSER_ARGS,
-      ...extraArgs,
-    ]);
-  } else {
-    // Node ≥ 20.12 refuses to spawn .cmd files without a shell on Windows.
-    runForeground(
-      isWindows ? 'npm.cmd' : 'npm',
-      ['run', '-s', 'pairdesk', '--', 'serve', ...BROWSER_ARGS, ...extraArgs],
-      {
-        shell: isWindows,
-      },
-    );
-  }
+  // What `npm run pairdesk -- serve` runs, without a second npm in between.
+  runForeground(process.execPath, [
+    path.join(root, 'scripts', 'pairdesk.mjs'),
+    'serve',
+    ...BROWSER_ARGS,
+    ...extraArgs,
+  ]);
 }
 
 const electron = findElectron();

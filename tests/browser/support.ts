@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { cliArgs } from '../support/cli';
 import { REPO_ROOT } from '../support/realData';
 
 export const CHROMIUM = process.env.PAIRDESK_CHROMIUM ?? '/usr/bin/chromium';
@@ -50,11 +51,10 @@ export interface ServeProcess {
 
 /** Starts `pairdesk serve` and resolves once it prints its URL. */
 export function startServe(args: string[], timeoutMs = 60_000): Promise<ServeProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main/cli/index.ts', 'serve', '--port', '0', ...args],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, cliArgs(['serve', '--port', '0', ...args]), {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

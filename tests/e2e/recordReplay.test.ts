@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bar, Tick } from '../../src/core/market/types';
 import { startFeedServer, type FeedServer } from '../../src/main/feedserver';
 import { directBars } from '../core/bars/exactReference';
+import { cliArgs } from '../support/cli';
 import { REPO_ROOT, UM_2024_07_18 } from '../support/realData';
 
 interface FileTrade {
@@ -50,7 +51,7 @@ function runCli(args: string[]): {
   exited: Promise<{ code: number | null; out: string }>;
   kill: (s: NodeJS.Signals) => void;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/index.ts', ...args], {
+  const child = spawn(process.execPath, cliArgs(args), {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,10 +5,22 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/**
+ * The folder holding PairDesk's package.json: the nearest one above this module, which runs from
+ * src/main/bridge/ (tsx), out/cli/ (the CLI bundle) or out/main/ (the Electron build).
+ */
+export function findProjectRoot(moduleUrl: string = import.meta.url): string {
+  const start = dirname(fileURLToPath(moduleUrl));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+}
+
+export const PROJECT_ROOT = findProjectRoot();
 export const RENDERER_OUT = join(PROJECT_ROOT, 'out', 'renderer');
 
 /** Newest modification time (ms) of the files under `dir`, 0 when it does not exist. */

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { vi } from 'vitest';
 import { parseCommandArgs, UsageError } from '../../../src/main/cli/command';
 import { analyzeCommand } from '../../../src/main/cli/commands/analyze';
+import { cliArgs } from '../../support/cli';
 import { REAL_DATA_DIR } from '../../support/realData';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -57,9 +58,9 @@ export async function runAnalyzeCli(argv: string[]): Promise<CliRun> {
   }
 }
 
-/** Spawns the CLI entry point (`src/main/cli/index.ts`) with tsx. */
+/** Spawns the built CLI (what `npm run pairdesk` runs). */
 export function spawnCli(args: string[]): CliRun {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/cli/index.ts', ...args], {
+  const res = spawnSync(process.execPath, cliArgs(args), {
     cwd: ROOT,
     encoding: 'utf8',
   });
