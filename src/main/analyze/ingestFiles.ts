@@ -4,9 +4,10 @@
  * are read in order as one stream (one validator, one aggregator), so a duplicate across files is
  * caught like a duplicate within one. Bad lines are counted with file:line and reason, never thrown.
  *
- * Single-threaded on purpose: a variant that decoded in a worker thread while the main thread
- * validated and aggregated gave no gain on the 2-vCPU benchmark machine (one effective core) and
- * added ~0.2 s of start-up; the per-line stage (lineClassifier.ts) is kept separate should that change.
+ * Single-threaded for now: a variant that decoded in a worker thread while the main thread
+ * validated and aggregated gave no gain when it was tried, but the CLI then ran under tsx, whose
+ * worker start-up alone was ~0.2 s; with the prebuilt CLI (scripts/cliBuild.mjs) that is worth
+ * trying again. The per-line stage (lineClassifier.ts) is kept separate for it.
  */
 import { basename } from 'node:path';
 import { BarAggregator, type BarSink } from '../../core/bars/barAggregator';
