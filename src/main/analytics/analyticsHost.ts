@@ -36,11 +36,12 @@ import type {
 import { analyticsWorkerEntry, startWorker, type WorkerEntry } from './workerEntry';
 import { analyticsSelectionOf, sameSelection } from '../../core/contract/analyticsSelection';
 
-export type StoredBar = Pick<Bar, 'startMs' | 'close'>;
-
 export interface AnalyticsHostOptions {
-  /** The last `limit` closed bars of a symbol at a timeframe, oldest first (the store). */
-  loadBars(symbol: string, timeframeMs: number, limit: number): readonly StoredBar[];
+  /**
+   * Start times and closes of the last `limit` closed bars of a symbol at a timeframe, oldest
+   * first (the store). Columns, because a 100 k-bar lookback is read on every selection change.
+   */
+  loadBars(symbol: string, timeframeMs: number, limit: number): BarArrays;
   /**
    * Current feed time (ms), or null without a running feed. Called every `tickMs`; every bar the
    * aggregator closes at or before (feed time − grace) must have been passed to `onBar` before it
@@ -70,16 +71,6 @@ export interface AnalyticsHostOptions {
 interface PendingRequest {
   resolve: (v: WorkerResponseValue) => void;
   reject: (e: Error) => void;
-}
-
-function toArrays(bars: readonly StoredBar[]): BarArrays {
-  const startMs = new Float64Array(bars.length);
-  const close = new Float64Array(bars.length);
-  for (let i = 0; i < bars.length; i++) {
-    startMs[i] = bars[i].startMs;
-    close[i] = bars[i].close;
-  }
-  return { startMs, close };
 }
 
 export class AnalyticsHost {
@@ -173,8 +164,8 @@ export class AnalyticsHost {
     const feedNowMs = this.options.feedNow?.() ?? null;
     this.bars = [];
     const t0 = performance.now();
-    const barsA = toArrays(this.options.loadBars(sel.pairA, tfMs, sel.lookback));
-    const barsB = toArrays(this.options.loadBars(sel.pairB, tfMs, sel.lookback));
+    const barsA = this.options.loadBars(sel.pairA, tfMs, sel.lookback);
+    const barsB = this.options.loadBars(sel.pairB, tfMs, sel.lookback);
     this.lastLoadMs = performance.now() - t0;
     this.send(
       {

@@ -129,8 +129,8 @@ export class PairDeskServices implements ContractHost {
       loadBars: (symbol, timeframeMs, limit) => {
         const datasetId = this.sourceInfo.datasetId;
         return datasetId === 0
-          ? []
-          : this.store.bars(datasetId, symbol, timeframeMs, { limitLast: limit });
+          ? { startMs: new Float64Array(0), close: new Float64Array(0) }
+          : this.store.barCloses(datasetId, symbol, timeframeMs, limit);
       },
       feedNow: () => this.feedNow(),
       onSeries: (payload) => this.emit('analytics', payload),

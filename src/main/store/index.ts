@@ -9,7 +9,7 @@ export {
 } from './migrations';
 export type { Migration } from './migrations';
 export type { DatasetInfo, DatasetKind } from './datasets';
-export type { BarQuery, TickQuery, SymbolTickStats } from './queries';
+export type { BarCloseColumns, BarQuery, TickQuery, SymbolTickStats } from './queries';
 export type { BatchWriterOptions, FlushInfo, FlushReason, WriterStats } from './writer';
 export { PairDeskStore } from './store';
 export type { PairDeskStoreOptions, StoreStats } from './store';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Bar, Tick, TradeStream } from '../../core/market/types';
-import { rowToBar, rowToTick, streamCode, streamOf, type BarRow, type TickRow } from './rows';
+import { rowToTick, streamCode, streamOf, tupleToBar, type BarTuple, type TickRow } from './rows';
 
 export interface BarQuery {
   /** Inclusive lower bound on bar start (ms). */
@@ -9,6 +9,12 @@ export interface BarQuery {
   toMs?: number;
   /** Only the last N bars of the range (still returned oldest first). */
   limitLast?: number;
+}
+
+/** Bar start times (ms) and closes of one symbol, oldest first, as columns. */
+export interface BarCloseColumns {
+  startMs: Float64Array;
+  close: Float64Array;
 }
 
 export interface TickQuery {
@@ -43,6 +49,7 @@ type BarArgs = [number, string, number, number, number];
 export class StoreQueries {
   private readonly barsStmt;
   private readonly barsLastStmt;
+  private readonly closesLastStmt;
   private readonly ticksStmt;
   private readonly ticksSymbolStmt;
   private readonly countStmt;
@@ -55,13 +62,24 @@ export class StoreQueries {
   constructor(db: Database.Database) {
     const barWhere =
       'dataset_id = ? AND symbol = ? AND timeframe_ms = ? AND start_ms >= ? AND start_ms < ?';
-    this.barsStmt = db.prepare<BarArgs, BarRow>(
-      `SELECT ${BAR_COLUMNS} FROM bars WHERE ${barWhere} ORDER BY start_ms`,
-    );
-    this.barsLastStmt = db.prepare<[...BarArgs, number], BarRow>(
-      `SELECT * FROM (SELECT ${BAR_COLUMNS} FROM bars WHERE ${barWhere}
-         ORDER BY start_ms DESC LIMIT ?) ORDER BY start_ms`,
-    );
+    // Raw (array) rows: see BarTuple.
+    this.barsStmt = db
+      .prepare<BarArgs, BarTuple>(
+        `SELECT ${BAR_COLUMNS} FROM bars WHERE ${barWhere} ORDER BY start_ms`,
+      )
+      .raw(true);
+    this.barsLastStmt = db
+      .prepare<[...BarArgs, number], BarTuple>(
+        `SELECT * FROM (SELECT ${BAR_COLUMNS} FROM bars WHERE ${barWhere}
+           ORDER BY start_ms DESC LIMIT ?) ORDER BY start_ms`,
+      )
+      .raw(true);
+    this.closesLastStmt = db
+      .prepare<[...BarArgs, number], [number, number | null]>(
+        `SELECT * FROM (SELECT start_ms, close FROM bars WHERE ${barWhere}
+           ORDER BY start_ms DESC LIMIT ?) ORDER BY start_ms`,
+      )
+      .raw(true);
     // ORDER BY needs a sort (the PK is ordered by trade_id, not time); SQLite's external sorter
     // spills to temp files, so memory stays bounded on big exports. Two statements, because
     // `symbol = coalesce(?, symbol)` would stop SQLite from seeking the (dataset_id, symbol) prefix.
@@ -129,7 +147,35 @@ export class StoreQueries {
       q.limitLast === undefined
         ? this.barsStmt.all(...args)
         : this.barsLastStmt.all(...args, Math.max(0, Math.floor(q.limitLast)));
-    return rows.map(rowToBar);
+    return rows.map(tupleToBar);
+  }
+
+  /**
+   * Start times and closes of the last `limitLast` bars of the range, oldest first, as columns
+   * (what the analytics engine needs; two values a row instead of twelve). A NULL close is NaN.
+   */
+  barCloses(
+    datasetId: number,
+    symbol: string,
+    timeframeMs: number,
+    limitLast: number,
+    q: Omit<BarQuery, 'limitLast'> = {},
+  ): BarCloseColumns {
+    const rows = this.closesLastStmt.all(
+      datasetId,
+      symbol,
+      timeframeMs,
+      q.fromMs ?? MIN_MS,
+      q.toMs ?? MAX_MS,
+      Math.max(0, Math.floor(limitLast)),
+    );
+    const startMs = new Float64Array(rows.length);
+    const close = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      startMs[i] = rows[i][0];
+      close[i] = rows[i][1] ?? NaN;
+    }
+    return { startMs, close };
   }
 
   /** Streams rows (statement.iterate), so exports of millions of ticks stay flat in memory. */

@@ -8,7 +8,13 @@ import {
   type IntegrityReport,
   type OpenDatabaseOptions,
 } from './db';
-import { StoreQueries, type BarQuery, type SymbolTickStats, type TickQuery } from './queries';
+import {
+  StoreQueries,
+  type BarCloseColumns,
+  type BarQuery,
+  type SymbolTickStats,
+  type TickQuery,
+} from './queries';
 import { BatchWriter, type BatchWriterOptions, type FlushInfo, type WriterStats } from './writer';
 
 export interface PairDeskStoreOptions extends OpenDatabaseOptions, BatchWriterOptions {
@@ -130,6 +136,17 @@ export class PairDeskStore {
   bars(datasetId: number, symbol: string, timeframeMs: number, q?: BarQuery): Bar[] {
     this.flushBeforeRead();
     return this.queries.bars(datasetId, symbol, timeframeMs, q);
+  }
+
+  /** Start times and closes of the last `limitLast` bars, as columns (see StoreQueries). */
+  barCloses(
+    datasetId: number,
+    symbol: string,
+    timeframeMs: number,
+    limitLast: number,
+  ): BarCloseColumns {
+    this.flushBeforeRead();
+    return this.queries.barCloses(datasetId, symbol, timeframeMs, limitLast);
   }
 
   /**

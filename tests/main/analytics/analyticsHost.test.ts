@@ -10,7 +10,13 @@ import type {
   EventMap,
   StationarityReport,
 } from '../../../src/core/contract/contract';
-import { AnalyticsHost, type StoredBar } from '../../../src/main/analytics/analyticsHost';
+import { AnalyticsHost } from '../../../src/main/analytics/analyticsHost';
+
+/** A stored bar as the fake store keeps it. */
+interface StoredBar {
+  startMs: number;
+  close: number;
+}
 import { adfuller } from '../../../src/core/stats/adf';
 import { coint } from '../../../src/core/stats/coint';
 import { analyzePair } from '../../../src/core/analysis/pairAnalysis';
@@ -82,7 +88,12 @@ function harness(n: number, seed = 1, opts: { testEveryBars?: number } = {}): Ha
   const host = new AnalyticsHost({
     loadBars: (symbol, tfMs, limit) => {
       expect(tfMs).toBe(TF);
-      return (stored.get(symbol) ?? []).slice(-limit);
+      // Fresh columns per call, as the store returns them (the host transfers their buffers).
+      const bars = (stored.get(symbol) ?? []).slice(-limit);
+      return {
+        startMs: Float64Array.from(bars, (bar) => bar.startMs),
+        close: Float64Array.from(bars, (bar) => bar.close),
+      };
     },
     feedNow: () => feed.now,
     onSeries: (p) => events.push(p),

@@ -378,6 +378,24 @@ describe('queries', () => {
     expect(starts({ toMs: 240_000, limitLast: 2 })).toEqual([120_000, 180_000]);
     expect(starts({ limitLast: 0 })).toEqual([]);
   });
+
+  it('barCloses: the last N closes as columns, equal to bars(), NULL close → NaN', () => {
+    const { store } = newStore();
+    const ds = store.createDataset('replay', 'r');
+    for (let i = 0; i < 50; i++) {
+      store.enqueueBar(ds.id, makeBar(i * 60_000, { close: i === 47 ? NaN : 100 + i * 0.25 }));
+    }
+    store.enqueueBar(ds.id, makeBar(0, { symbol: 'ETHUSDT', close: 7 }));
+    const cols = store.barCloses(ds.id, 'BTCUSDT', 60_000, 10);
+    const bars = store.bars(ds.id, 'BTCUSDT', 60_000, { limitLast: 10 });
+    expect(cols.startMs).toBeInstanceOf(Float64Array);
+    expect([...cols.startMs]).toEqual(bars.map((b) => b.startMs));
+    expect([...cols.close]).toEqual(bars.map((b) => b.close));
+    expect(cols.startMs[0]).toBe(40 * 60_000);
+    expect(cols.close[7]).toBeNaN();
+    expect(store.barCloses(ds.id, 'BTCUSDT', 60_000, 0).close.length).toBe(0);
+    expect(store.barCloses(ds.id, 'BTCUSDT', 60_000, 1000).close.length).toBe(50);
+  });
 });
 
 describe('settings and maintenance', () => {
