@@ -3,8 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { WebSocket as ServerSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
+import { encodeBridgeFrame } from '../../src/core/contract/bridgeCodec';
 import type { BridgeInvoke, BridgeServerFrame } from '../../src/core/contract/bridgeProtocol';
 import type { IngestStats, SymbolPrice } from '../../src/core/contract/contract';
+import type { Bar } from '../../src/core/market/types';
 import type { TransportStatus } from '../../src/renderer/transport/types';
 import { backoffDelay, WsBridgeClient } from '../../src/renderer/transport/wsBridgeClient';
 import type { WebSocketLike } from '../../src/renderer/transport/wsBridgeClient';
@@ -53,7 +55,8 @@ async function startServer(port = 0): Promise<TestServer> {
       } catch (error) {
         frame = { type: 'reply', id: msg.id, ok: false, error: (error as Error).message };
       }
-      ws.send(JSON.stringify(frame));
+      // As the real server: JSON text, or a binary frame when the reply carries bulk arrays.
+      ws.send(encodeBridgeFrame(frame));
     });
   });
   cleanups.push(
@@ -106,6 +109,46 @@ describe('WsBridgeClient', () => {
       ['invoke', 'bars.history'],
     ]);
     expect(new Set(server.invokes.map((i) => i.id)).size).toBe(2);
+  });
+
+  it('decodes binary frames: a bar history arrives as the bars JSON would have carried', async () => {
+    const server = await startServer();
+    const history: Bar[] = Array.from({ length: 500 }, (_, i) => ({
+      symbol: 'ETHUSDT',
+      timeframeMs: 60_000,
+      startMs: 1_721_347_200_000 + i * 60_000,
+      open: 3400 + i / 7,
+      high: 3401 + i / 7,
+      low: 3399,
+      close: 3400.5 + i / 9,
+      volume: i,
+      quoteVolume: i === 3 ? Number.NaN : 3400 * i,
+      trades: i % 11,
+      takerBuyVolume: i / 2,
+      vwap: 3400.25,
+    }));
+    server.handlers['bars.history'] = () => history;
+    const c = client(server.url);
+    const got = await c.invoke('bars.history', { symbol: 'ETHUSDT', timeframe: '1m', limit: 500 });
+    expect(got).toStrictEqual(JSON.parse(JSON.stringify(history)));
+    expect(got[3].quoteVolume).toBeNull();
+  });
+
+  it('ignores a corrupt binary frame with a warning and keeps serving later replies', async () => {
+    const server = await startServer();
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    cleanups.push(() => {
+      console.warn = warn;
+    });
+    const c = client(server.url);
+    await c.invoke('session.snapshot', null);
+    const corrupt = encodeBridgeFrame({ xs: Array.from({ length: 100 }, (_, i) => i) });
+    for (const ws of server.sockets) ws.send((corrupt as Uint8Array).subarray(0, 12));
+    await until(() => warnings.length > 0);
+    expect(warnings[0]).toMatch(/ignoring a bad frame \(truncated frame/);
+    expect((await c.invoke('session.snapshot', null)).settings.pairA).toBe('BTCUSDT');
   });
 
   it('rejects with the server message on an error reply', async () => {

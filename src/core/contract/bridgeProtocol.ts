@@ -1,7 +1,8 @@
 /**
  * Wire format of the browser-mode WebSocket bridge, which carries the same contract as Electron
  * IPC. The page is served at `http://127.0.0.1:PORT/?token=T`; the bridge lives at
- * `ws://127.0.0.1:PORT/bridge?token=T`. Frames are JSON text.
+ * `ws://127.0.0.1:PORT/bridge?token=T`. Client frames are JSON text; a server frame is JSON text,
+ * or a binary frame (bridgeCodec.ts) when it carries bulk arrays such as a bar history.
  */
 import type { EventEnvelope, RequestChannel } from './contract';
 

@@ -23,6 +23,7 @@ import {
   type BridgeInvoke,
   type BridgeServerFrame,
 } from '../../core/contract/bridgeProtocol';
+import { encodeBridgeFrame } from '../../core/contract/bridgeCodec';
 import type { ContractHost, EventEnvelope } from '../../core/contract/contract';
 import { isRequestChannel, parseRequest } from '../../core/contract/schemas';
 import { buildCsp, withCspMeta } from '../platform/csp';
@@ -175,7 +176,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   });
 
   const send = (ws: WebSocket, frame: BridgeServerFrame): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    // Bulk payloads (bar histories, analytics series) go as binary frames: see bridgeCodec.
+    if (ws.readyState === ws.OPEN) ws.send(encodeBridgeFrame(frame));
   };
 
   wss.on('connection', (ws: WebSocket) => {

@@ -18,11 +18,15 @@ import type {
   BridgeServerFrame,
   BridgeEvent,
 } from '../../core/contract/bridgeProtocol';
+import { decodeBridgeFrame } from '../../core/contract/bridgeCodec';
+import { contractRowFactory } from '../../core/contract/contractTables';
 import type { TransportEvents, TransportStatus } from './types';
 
 /** The subset of the browser WebSocket the client uses (the `ws` package matches it too). */
 export interface WebSocketLike {
   readonly readyState: number;
+  /** Set to 'arraybuffer': binary frames (bridgeCodec) arrive as ArrayBuffers. */
+  binaryType?: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open', listener: () => void): void;
@@ -175,6 +179,7 @@ export class WsBridgeClient implements PairDeskApi, TransportEvents {
       return;
     }
     this.socket = socket;
+    socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => {
       if (this.socket !== socket) return;
       this.attempt = 0;
@@ -231,12 +236,17 @@ export class WsBridgeClient implements PairDeskApi, TransportEvents {
   }
 
   private onMessage(data: unknown): void {
-    if (typeof data !== 'string') return;
     let frame: BridgeServerFrame;
     try {
-      frame = JSON.parse(data) as BridgeServerFrame;
-    } catch {
-      console.warn('PairDesk bridge: ignoring a frame that is not JSON');
+      if (typeof data === 'string') frame = JSON.parse(data) as BridgeServerFrame;
+      else if (data instanceof ArrayBuffer) {
+        frame = decodeBridgeFrame(data, { rowFactory: contractRowFactory }) as BridgeServerFrame;
+      } else {
+        console.warn('PairDesk bridge: ignoring a frame that is neither text nor an ArrayBuffer');
+        return;
+      }
+    } catch (error) {
+      console.warn(`PairDesk bridge: ignoring a bad frame (${(error as Error).message})`);
       return;
     }
     if (frame.type === 'reply') {

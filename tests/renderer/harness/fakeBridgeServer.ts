@@ -17,6 +17,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
+import { encodeBridgeFrame } from '../../../src/core/contract/bridgeCodec';
 import { BRIDGE_PATH, TOKEN_PARAM } from '../../../src/core/contract/bridgeProtocol';
 import type { BridgeInvoke, BridgeServerFrame } from '../../../src/core/contract/bridgeProtocol';
 import { DEFAULT_SETTINGS } from '../../../src/core/contract/contract';
@@ -251,8 +252,8 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
   const clients = new Set<WebSocket>();
   function broadcast(envelope: EventEnvelope): void {
     const frame: BridgeServerFrame = { type: 'event', envelope };
-    const text = JSON.stringify(frame);
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    const data = encodeBridgeFrame(frame);
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(data);
   }
   function emit<E extends EventName>(event: E, payload: EventMap[E]): void {
     broadcast({ event, payload } as EventEnvelope);
@@ -497,7 +498,7 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     });
   });
   function send(ws: WebSocket, frame: BridgeServerFrame): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState === ws.OPEN) ws.send(encodeBridgeFrame(frame));
   }
 
   await new Promise<void>((r) => server.listen(options.port ?? 0, '127.0.0.1', r));
