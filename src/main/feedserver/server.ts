@@ -286,18 +286,20 @@ class Connection implements ControlTarget {
 
 type ResolvedOptions = Required<Omit<FeedServerOptions, 'source' | 'log' | 'port'>>;
 
-interface Counters {
-  totalConnections: number;
-  rejectedUpgrades: number;
-  messagesSent: number;
-  malformedSent: number;
-  controlMessagesReceived: number;
-  controlRepliesSent: number;
-  controlErrors: number;
-  pingsSent: number;
-  pingsReceived: number;
-  pongsReceived: number;
-}
+/** The plain counters of FeedServerStats (the rest is derived when stats() is called). */
+type Counters = Pick<
+  FeedServerStats,
+  | 'totalConnections'
+  | 'rejectedUpgrades'
+  | 'messagesSent'
+  | 'malformedSent'
+  | 'controlMessagesReceived'
+  | 'controlRepliesSent'
+  | 'controlErrors'
+  | 'pingsSent'
+  | 'pingsReceived'
+  | 'pongsReceived'
+>;
 
 /** Shared state between the server and its connections. */
 class Hub implements FeedSink {

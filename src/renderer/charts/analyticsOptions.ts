@@ -17,6 +17,7 @@ import {
   formatUtcDateTime,
 } from '../lib/format';
 import type { AnalyticsRow } from '../state/analyticsStore';
+import { axisStyle, zoomStyle } from './chartStyle';
 import type { EChartsCoreOption } from './echarts';
 import type { ChartPalette } from './palette';
 import type { PointWriter } from './tailSync';
@@ -301,31 +302,6 @@ function yRange(def: PanelDef, threshold: number, axis: AxisState) {
       axis.digits = axisDigits(e.min, e.max, SPLIT_NUMBER);
       return null as unknown as number;
     },
-  };
-}
-
-function axisStyle(p: ChartPalette) {
-  return {
-    axisLine: { lineStyle: { color: p.axis } },
-    axisTick: { lineStyle: { color: p.axis } },
-    axisLabel: { color: p.muted, fontSize: 11 },
-    splitLine: { lineStyle: { color: p.grid } },
-  };
-}
-
-function zoomStyle(p: ChartPalette) {
-  return {
-    borderColor: p.axis,
-    fillerColor: p.zoomFill,
-    handleStyle: { color: p.zoomHandle, borderColor: p.zoomHandle },
-    moveHandleStyle: { color: p.axis },
-    textStyle: { color: p.muted },
-    dataBackground: { lineStyle: { color: p.axis }, areaStyle: { color: p.grid } },
-    selectedDataBackground: {
-      lineStyle: { color: p.zoomHandle },
-      areaStyle: { color: p.zoomFill },
-    },
-    emphasis: { handleStyle: { color: p.zoomHandle } },
   };
 }
 

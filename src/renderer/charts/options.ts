@@ -5,6 +5,7 @@
  */
 import type { Bar } from '../../core/market/types';
 import { axisDigits, formatUtcDateTime, formatVolume, priceDigits } from '../lib/format';
+import { axisStyle, zoomStyle } from './chartStyle';
 import type { EChartsCoreOption } from './echarts';
 import type { ChartPalette } from './palette';
 import { formatPriceFast as axisPrice } from './priceFormat';
@@ -83,38 +84,6 @@ function tooltipBase(p: ChartPalette) {
     textStyle: { color: p.text, fontSize: 12 },
     confine: true,
     transitionDuration: 0,
-  };
-}
-
-function axisStyle(p: ChartPalette) {
-  return {
-    axisLine: { lineStyle: { color: p.axis } },
-    axisTick: { lineStyle: { color: p.axis } },
-    axisLabel: { color: p.muted, fontSize: 11 },
-    splitLine: { lineStyle: { color: p.grid } },
-  };
-}
-
-/**
- * The slider is rebuilt on every chart update; its default handle is an SVG path parsed each
- * time. A short path of the same narrow shape costs next to nothing.
- */
-const SLIDER_HANDLE = 'path://M0,0H4V16H0Z';
-
-function zoomStyle(p: ChartPalette) {
-  return {
-    handleIcon: SLIDER_HANDLE,
-    borderColor: p.axis,
-    fillerColor: p.zoomFill,
-    handleStyle: { color: p.zoomHandle, borderColor: p.zoomHandle },
-    moveHandleStyle: { color: p.axis },
-    textStyle: { color: p.muted },
-    dataBackground: { lineStyle: { color: p.axis }, areaStyle: { color: p.grid } },
-    selectedDataBackground: {
-      lineStyle: { color: p.zoomHandle },
-      areaStyle: { color: p.zoomFill },
-    },
-    emphasis: { handleStyle: { color: p.zoomHandle } },
   };
 }
 
