@@ -1,6 +1,6 @@
 /**
- * Dev harness for the renderer (not a test): serves out/renderer on 127.0.0.1 with the
- * browser-mode CSP and a WebSocket bridge at /bridge that implements the contract with FAKE
+ * Dev harness for the renderer (not a test): the real browser-mode server (startBrowserServer:
+ * out/renderer, CSP, token, the /bridge WebSocket) in front of a contract implemented with FAKE
  * data — random-walk ticks aggregated into 1s/1m/5m bars, settings kept in memory.
  *
  *   npx tsx tests/renderer/harness/fakeBridgeServer.ts [--port 5199] [--token dev]
@@ -10,19 +10,11 @@
  * failing (live source that cannot connect: backing_off), empty (no history: warm-up states).
  * Also importable: `startFakeBridge(options)` for browser tests.
  */
-import { applySettingsPatch } from '../../../src/core/contract/settingsPatch';
-import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
-import { WebSocketServer } from 'ws';
-import type { WebSocket } from 'ws';
-import { encodeBridgeFrame } from '../../../src/core/contract/bridgeCodec';
-import { BRIDGE_PATH, TOKEN_PARAM } from '../../../src/core/contract/bridgeProtocol';
-import type { BridgeInvoke, BridgeServerFrame } from '../../../src/core/contract/bridgeProtocol';
+import { join, resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../src/core/contract/contract';
 import type {
   ConnectionStatus,
+  ContractHost,
   EventEnvelope,
   EventMap,
   EventName,
@@ -34,9 +26,10 @@ import type {
   SourceKind,
 } from '../../../src/core/contract/contract';
 import { parseRequest } from '../../../src/core/contract/schemas';
+import { applySettingsPatch } from '../../../src/core/contract/settingsPatch';
 import type { Bar, Timeframe } from '../../../src/core/market/types';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../src/core/market/types';
-import { buildCsp, withCspMeta } from '../../../src/main/platform/csp';
+import { startBrowserServer } from '../../../src/main/bridge/browserServer';
 
 export type Scenario = 'demo' | 'live' | 'failing' | 'empty';
 
@@ -52,16 +45,6 @@ export interface FakeBridgeOptions {
   historyBars?: number;
   log?: (line: string) => void;
 }
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 const BASE_PRICE: Record<string, number> = {
   BTCUSDT: 64_250,
@@ -157,8 +140,6 @@ export interface FakeBridge {
   token: string;
   /** Pushes an event to every client (tests). */
   emit<E extends EventName>(event: E, payload: EventMap[E]): void;
-  /** Drops every client connection (reconnect tests). */
-  dropClients(): void;
   settings(): Settings;
   close(): Promise<void>;
 }
@@ -249,14 +230,10 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
   }
   for (const s of settings.symbols) ensureSymbol(s);
 
-  const clients = new Set<WebSocket>();
-  function broadcast(envelope: EventEnvelope): void {
-    const frame: BridgeServerFrame = { type: 'event', envelope };
-    const data = encodeBridgeFrame(frame);
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(data);
-  }
+  const listeners = new Set<(envelope: EventEnvelope) => void>();
   function emit<E extends EventName>(event: E, payload: EventMap[E]): void {
-    broadcast({ event, payload } as EventEnvelope);
+    const envelope = { event, payload } as EventEnvelope;
+    for (const listener of listeners) listener(envelope);
   }
 
   // ---- market simulation ----
@@ -303,7 +280,7 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
   }, 50);
 
   const pushTimer = setInterval(() => {
-    if (clients.size === 0) return;
+    if (listeners.size === 0) return;
     if (touched.size > 0 || pendingClosed.length > 0) {
       const closed = pendingClosed.splice(0).map((b) => ({ ...b }));
       const closedSet = new Set(closed.map((b) => `${b.symbol}|${b.timeframeMs}|${b.startMs}`));
@@ -427,84 +404,21 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     }
   }
 
-  // ---- HTTP + WS ----
-  const csp = buildCsp('browser');
-  async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
-    const path = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
-    const file = normalize(join(root, path));
-    if (!file.startsWith(root)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a file');
-      let body: Buffer | string = await readFile(file);
-      const type = MIME[extname(file)] ?? 'application/octet-stream';
-      const headers: Record<string, string> = {
-        'content-type': type,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      };
-      if (extname(file) === '.html') {
-        body = withCspMeta(body.toString('utf8'), csp);
-        headers['content-security-policy'] = csp;
-      }
-      res.writeHead(200, headers).end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    }
-  }
-
-  const server = createServer((req, res) => {
-    void serveStatic(req, res);
+  // ---- HTTP + WS: the real browser-mode server, with this fake behind the contract ----
+  const host: ContractHost = {
+    handle: (channel, request) => handle(channel, request) as Promise<never>,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const server = await startBrowserServer({
+    host,
+    rendererDir: root,
+    port: options.port ?? 0,
+    token,
   });
-  const wss = new WebSocketServer({ noServer: true });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== BRIDGE_PATH || url.searchParams.get(TOKEN_PARAM) !== token) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.add(ws);
-      log(`bridge client connected (${clients.size})`);
-      ws.on('close', () => clients.delete(ws));
-      ws.on('message', (data) => {
-        let msg: BridgeInvoke;
-        try {
-          msg = JSON.parse(String(data)) as BridgeInvoke;
-        } catch {
-          return;
-        }
-        if (msg.type !== 'invoke') return;
-        handle(msg.channel, msg.request).then(
-          (response) => send(ws, { type: 'reply', id: msg.id, ok: true, response }),
-          (error: unknown) =>
-            send(ws, {
-              type: 'reply',
-              id: msg.id,
-              ok: false,
-              error: error instanceof Error ? error.message : String(error),
-            }),
-        );
-      });
-    });
-  });
-  function send(ws: WebSocket, frame: BridgeServerFrame): void {
-    if (ws.readyState === ws.OPEN) ws.send(encodeBridgeFrame(frame));
-  }
-
-  await new Promise<void>((r) => server.listen(options.port ?? 0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const url = `http://127.0.0.1:${port}/?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
+  const { url, port } = server;
   log(`PairDesk fake bridge (${scenario}) at ${url}`);
 
   return {
@@ -513,16 +427,11 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     token,
     emit,
     settings: () => settings,
-    dropClients: () => {
-      for (const ws of clients) ws.terminate();
-    },
     close: async () => {
       clearInterval(tickTimer);
       clearInterval(pushTimer);
       clearInterval(statsTimer);
-      for (const ws of clients) ws.terminate();
-      wss.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      await server.close();
     },
   };
 }
