@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bar, Timeframe } from '../../src/core/market/types';
 import { TIMEFRAME_MS } from '../../src/core/market/types';
 import { ensureRendererBuilt } from '../../src/main/bridge/rendererBuild';
@@ -80,13 +80,28 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against serve + local feed
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Script errors, console errors and failed requests of the pages the current test opened. */
+  let pageProblems: string[] = [];
+  beforeEach(() => {
+    pageProblems = [];
+  });
+  afterEach(() => {
+    expect(pageProblems).toEqual([]);
+  });
+
   async function openPage(url: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageProblems.push(`console error: ${m.text()}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400)
+        pageProblems.push(`HTTP ${r.status()} for ${new URL(r.url()).pathname}`);
+    });
     await page.goto(url);
     await page.waitForFunction(() => window.__pairdeskDebug !== undefined);
-    expect(errors).toEqual([]);
+    expect(pageProblems).toEqual([]);
     return page;
   }
 
