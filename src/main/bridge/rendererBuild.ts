@@ -23,9 +23,10 @@ export function findProjectRoot(moduleUrl: string = import.meta.url): string {
 export const PROJECT_ROOT = findProjectRoot();
 export const RENDERER_OUT = join(PROJECT_ROOT, 'out', 'renderer');
 
-/** Newest modification time (ms) of the files under `dir`, 0 when it does not exist. */
+/** Newest modification time (ms) of `dir` (a file, or the files under a folder); 0 if missing. */
 function newestMtime(dir: string): number {
   if (!existsSync(dir)) return 0;
+  if (!statSync(dir).isDirectory()) return statSync(dir).mtimeMs;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -40,7 +41,10 @@ function newestMtime(dir: string): number {
  */
 export function ensureRendererBuilt(log: (line: string) => void = console.log): string {
   const index = join(RENDERER_OUT, 'index.html');
-  const sources = ['src/renderer', 'src/core'].map((d) => newestMtime(join(PROJECT_ROOT, d)));
+  // The build config counts as a source: changing how the renderer is built must rebuild it.
+  const sources = ['src/renderer', 'src/core', 'electron.vite.config.ts'].map((d) =>
+    newestMtime(join(PROJECT_ROOT, d)),
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources)) return RENDERER_OUT;
   log(`[serve] building the renderer (${existsSync(index) ? 'sources changed' : 'first run'})…`);
   const require = createRequire(import.meta.url);
