@@ -5,7 +5,10 @@
  *   time p95, and tick → chart latency p99 (the feed's send time — event time E — of the newest
  *   tick a chart update carried → the next painted frame; same machine, same clock);
  * - cold render of 100 k bars of history per chart from SQLite: navigation → both charts hold
- *   100 k points and a frame is painted, and the part of it after the data reached the page.
+ *   100 k points and a frame is painted; and per chart, its history arriving in the page → the
+ *   first frame after the chart holds it (worst of the two). An earlier version started that
+ *   clock on the first animation frame after both histories were in, which ran after the
+ *   charts had already been built, and so reported ~170 ms for what takes 550–800 ms.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -162,17 +165,27 @@ async function coldRenderRows(bars: number): Promise<BenchRow[]> {
   const browser = await launchChromium();
   try {
     const page = await newPage(browser);
+    // Per chart: from its history arriving in the page (the store stamps it) to the first frame
+    // after the chart holds every bar. The chart is built in the same task as the arrival, so
+    // polling once per animation frame cannot start the clock late.
     await page.addInitScript((n: number) => {
-      const w = window as unknown as { __cold?: { dataAt?: number; drawnAt?: number } };
-      w.__cold = {};
+      type Cold = { render: Record<string, number>; drawnAt?: number };
+      const w = window as unknown as { __cold?: Cold };
+      const cold: Cold = { render: {} };
+      w.__cold = cold;
+      const symbols = ['BTCUSDT', 'ETHUSDT'];
       const poll = (): void => {
         const d = window.__pairdeskDebug;
-        const cold = w.__cold ?? {};
+        const now = performance.now();
         if (d) {
-          const loaded = d.barCount('BTCUSDT', '1s') >= n && d.barCount('ETHUSDT', '1s') >= n;
-          if (loaded && cold.dataAt === undefined) cold.dataAt = performance.now();
-          if (loaded && d.chartPointCount('BTCUSDT') >= n && d.chartPointCount('ETHUSDT') >= n) {
-            requestAnimationFrame(() => (cold.drawnAt = performance.now()));
+          for (const s of symbols) {
+            const at = d.historyAt(s, '1s');
+            if (cold.render[s] === undefined && at !== null && d.chartPointCount(s) >= n) {
+              cold.render[s] = now - at;
+            }
+          }
+          if (symbols.every((s) => cold.render[s] !== undefined)) {
+            cold.drawnAt = now;
             return;
           }
         }
@@ -189,15 +202,22 @@ async function coldRenderRows(bars: number): Promise<BenchRow[]> {
       },
     );
     const cold = await page.evaluate(
-      () => (window as unknown as { __cold: { dataAt: number; drawnAt: number } }).__cold,
+      () =>
+        (window as unknown as { __cold: { render: Record<string, number>; drawnAt: number } })
+          .__cold,
     );
+    const worst = Math.max(...Object.values(cold.render));
     return [
       {
-        name: `renderer: cold render of ${bars / 1000}k 1s bars per chart (two candle charts), data in page → painted`,
-        value: cold.drawnAt - cold.dataAt,
+        name: `renderer: cold render of ${bars / 1000}k 1s bars per chart, history arrived → painted (worst of two; ${Object.entries(
+          cold.render,
+        )
+          .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+          .join(', ')})`,
+        value: worst,
         unit: 'ms',
         target: '<= 500 ms',
-        pass: cold.drawnAt - cold.dataAt <= 500,
+        pass: worst <= 500,
       },
       {
         name: 'renderer: cold start with that history, navigation → painted (incl. SQLite read and transfer)',

@@ -15,6 +15,8 @@ export interface PairDeskDebug {
   /** Copies of every bar the view holds for the series, oldest first. */
   bars(symbol: string, timeframe: Timeframe): Bar[];
   chartPointCount(symbol: string): number;
+  /** performance.now() when the series' current history arrived, or null. */
+  historyAt(symbol: string, timeframe: Timeframe): number | null;
   /** Chart updates with their paint time and data time since the last call (benchmarks). */
   takeRenderSamples(): RenderSample[];
   /** Aligned rows the Analytics tab holds. */
@@ -45,6 +47,8 @@ export function installDebugHook(target: Window): void {
         ...b,
       })),
     chartPointCount: (symbol) => chartPointCount(symbol),
+    historyAt: (symbol, timeframe) =>
+      barsStore.getState().series[seriesKey(symbol, timeframe)]?.historyAtMs ?? null,
     takeRenderSamples: () => takeRenderSamples(),
     analyticsRowCount: () => analyticsStore.getState().columns.startMs.length,
     lastAnalyticsRow: () => {

@@ -36,6 +36,8 @@ export interface BarSeries {
   inFlight: boolean;
   /** Events received while the history request was in flight, replayed after it. */
   pending: BarEvent[];
+  /** performance.now() when the current history arrived (benchmarks: cold render time). */
+  historyAtMs: number | null;
 }
 
 export interface BarsState {
@@ -95,6 +97,7 @@ export function createBarsStore() {
         loadId,
         inFlight: true,
         pending: [],
+        historyAtMs: null,
       };
       if (next.status === 'error') next.status = 'loading';
       set((state) => ({ series: { ...state.series, [key]: next } }));
@@ -113,6 +116,7 @@ export function createBarsStore() {
         epoch: current.epoch + 1,
         inFlight: false,
         pending: [],
+        historyAtMs: performance.now(),
       };
       for (const event of current.pending) mergeEvent(next, event.closed, event.inProgress);
       trim(next);
