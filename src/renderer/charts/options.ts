@@ -262,13 +262,32 @@ function candleColours(p: ChartPalette) {
   return { color: p.up, color0: p.down, borderColor: p.up, borderColor0: p.down };
 }
 
+/**
+ * Points [x, y1, y2, …] of `dims` numbers each as one flat Float64Array. ECharts keeps a typed
+ * array as it is; an array of point arrays it deep-clones on every setOption and then derives
+ * an id per point, which made building a 100 k-bar history take ~800 ms per chart.
+ */
+export function packPoints(points: readonly unknown[], dims: number): Float64Array {
+  const out = new Float64Array(points.length * dims);
+  for (let i = 0; i < points.length; i++) {
+    const point = points[i] as readonly number[];
+    for (let d = 0; d < dims; d++) out[i * dims + d] = point[d];
+  }
+  return out;
+}
+
 /** Live update: only the series data, merged into the existing option; `hist` null = unchanged. */
 export function candleDataOption(hist: unknown[][] | null, live: unknown[][]): EChartsCoreOption {
-  const series: { id: string; data: unknown[] }[] = [
+  const series: { id: string; data: unknown[] | Float64Array }[] = [
     { id: 'candlesLive', data: live[0] },
     { id: 'volLive', data: live[1] },
   ];
-  if (hist) series.push({ id: 'candles', data: hist[0] }, { id: 'vol', data: hist[1] });
+  if (hist) {
+    series.push(
+      { id: 'candles', data: packPoints(hist[0], 5) },
+      { id: 'vol', data: packPoints(hist[1], 5) },
+    );
+  }
   return { series };
 }
 
@@ -448,12 +467,12 @@ export function overlayDataOption(
   a: { hist: unknown[][] | null; live: unknown[][] },
   b: { hist: unknown[][] | null; live: unknown[][] },
 ): EChartsCoreOption {
-  const series: { id: string; data: unknown[] }[] = [
+  const series: { id: string; data: unknown[] | Float64Array }[] = [
     { id: 'aLive', data: a.live[0] },
     { id: 'bLive', data: b.live[0] },
   ];
-  if (a.hist) series.push({ id: 'a', data: a.hist[0] });
-  if (b.hist) series.push({ id: 'b', data: b.hist[0] });
+  if (a.hist) series.push({ id: 'a', data: packPoints(a.hist[0], 2) });
+  if (b.hist) series.push({ id: 'b', data: packPoints(b.hist[0], 2) });
   return { series };
 }
 
