@@ -17,6 +17,7 @@ import {
   formatUtcDateTime,
 } from '../lib/format';
 import type { AnalyticsRow } from '../state/analyticsStore';
+import { packPoints } from './chartData';
 import { axisStyle, zoomStyle } from './chartStyle';
 import type { EChartsCoreOption } from './echarts';
 import type { ChartPalette } from './palette';
@@ -569,11 +570,15 @@ export function panelDataOption(
   hist: unknown[][] | null,
   live: unknown[][],
 ): EChartsCoreOption {
-  const series: { id: string; data: unknown[] }[] = def.lines.map((line, k) => ({
+  const series: { id: string; data: unknown[] | Float64Array }[] = def.lines.map((line, k) => ({
     id: `${line.id}Live`,
     data: live[k],
   }));
-  if (hist) def.lines.forEach((line, k) => series.push({ id: line.id, data: hist[k] }));
+  // As the candles (packPoints): the history as a flat typed array; '-' (a gap) packs as NaN,
+  // which ECharts also leaves out of the line.
+  if (hist) {
+    def.lines.forEach((line, k) => series.push({ id: line.id, data: packPoints(hist[k], 2) }));
+  }
   return { series };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Bar } from '../../core/market/types';
 import { axisDigits, formatUtcDateTime, formatVolume, priceDigits } from '../lib/format';
+import { packPoints } from './chartData';
 import { axisStyle, zoomStyle } from './chartStyle';
 import type { EChartsCoreOption } from './echarts';
 import type { ChartPalette } from './palette';
@@ -260,20 +261,6 @@ function volumeColours(p: ChartPalette) {
 
 function candleColours(p: ChartPalette) {
   return { color: p.up, color0: p.down, borderColor: p.up, borderColor0: p.down };
-}
-
-/**
- * Points [x, y1, y2, …] of `dims` numbers each as one flat Float64Array. ECharts keeps a typed
- * array as it is; an array of point arrays it deep-clones on every setOption and then derives
- * an id per point, which made building a 100 k-bar history take ~800 ms per chart.
- */
-export function packPoints(points: readonly unknown[], dims: number): Float64Array {
-  const out = new Float64Array(points.length * dims);
-  for (let i = 0; i < points.length; i++) {
-    const point = points[i] as readonly number[];
-    for (let d = 0; d < dims; d++) out[i * dims + d] = point[d];
-  }
-  return out;
 }
 
 /** Live update: only the series data, merged into the existing option; `hist` null = unchanged. */
