@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { decodeBridgeFrame } from '../../src/core/contract/bridgeCodec';
 import type { BridgeServerFrame } from '../../src/core/contract/bridgeProtocol';
 import type {
   AnalyticsSeries,
@@ -47,8 +48,11 @@ async function bridgeInvoke<C extends RequestChannel>(
       socket.once('error', reject);
     });
     return await new Promise<ResponseOf<C>>((resolve, reject) => {
-      socket.on('message', (data: Buffer) => {
-        const frame = JSON.parse(data.toString()) as BridgeServerFrame;
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        // Replies with 64 or more rows come as binary frames (bridgeCodec).
+        const frame = (
+          isBinary ? decodeBridgeFrame(data) : JSON.parse(data.toString())
+        ) as BridgeServerFrame;
         if (frame.type !== 'reply' || frame.id !== 1) return;
         if (frame.ok) resolve(frame.response as ResponseOf<C>);
         else reject(new Error(frame.error));

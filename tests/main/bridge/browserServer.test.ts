@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { decodeBridgeFrame } from '../../../src/core/contract/bridgeCodec';
 import type { BridgeServerFrame } from '../../../src/core/contract/bridgeProtocol';
 import type { SessionSnapshot } from '../../../src/core/contract/contract';
 import { buildCsp } from '../../../src/main/platform/csp';
@@ -138,7 +139,11 @@ describe('browser-mode server', () => {
       headers: { origin: `http://127.0.0.1:${server.port}` },
     });
     const frames: BridgeServerFrame[] = [];
-    ws.on('message', (d: Buffer) => frames.push(JSON.parse(d.toString()) as BridgeServerFrame));
+    ws.on('message', (d: Buffer, isBinary: boolean) =>
+      frames.push(
+        (isBinary ? decodeBridgeFrame(d) : JSON.parse(d.toString())) as BridgeServerFrame,
+      ),
+    );
     await new Promise((r) => ws.on('open', r));
     ws.send(JSON.stringify({ type: 'invoke', id: 1, channel: 'session.snapshot', request: null }));
     ws.send(
