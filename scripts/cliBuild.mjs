@@ -45,8 +45,15 @@ const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'scripts/cliBuild.mjs'];
 
 /** TypeScript files under src/<dir>, relative to src/ (no declaration files). */
 function sourceFiles() {
+  return sourceTree().files;
+}
+
+/** The source files and every folder walked to find them, relative to src/. */
+function sourceTree() {
   const files = [];
+  const folders = [];
   const walk = (rel) => {
+    folders.push(rel);
     for (const entry of readdirSync(path.join(ROOT, 'src', rel), { withFileTypes: true })) {
       const child = path.join(rel, entry.name);
       if (entry.isDirectory()) {
@@ -57,12 +64,16 @@ function sourceFiles() {
     }
   };
   for (const dir of SOURCE_DIRS) walk(dir);
-  return files.sort();
+  return { files: files.sort(), folders };
 }
 
-function newestInputMtime(files) {
+/**
+ * Newest modification time of the inputs. The folders count too: deleting or renaming a
+ * source changes its folder's time, not any remaining file's.
+ */
+function newestInputMtime({ files, folders }) {
   return Math.max(
-    ...files.map((f) => statSync(path.join(ROOT, 'src', f)).mtimeMs),
+    ...[...files, ...folders].map((f) => statSync(path.join(ROOT, 'src', f)).mtimeMs),
     ...BUILD_INPUTS.map((f) => statSync(path.join(ROOT, f)).mtimeMs),
   );
 }
@@ -70,7 +81,7 @@ function newestInputMtime(files) {
 /** True when the build exists and is not older than any of its inputs. */
 export function cliBuildIsFresh() {
   if (!existsSync(CLI_ENTRY)) return false;
-  return statSync(CLI_ENTRY).mtimeMs >= newestInputMtime(sourceFiles());
+  return statSync(CLI_ENTRY).mtimeMs >= newestInputMtime(sourceTree());
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   rmSync,
   symlinkSync,
   utimesSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -138,6 +139,28 @@ describe('npm run pairdesk (scripts/pairdesk.mjs) in a copy of the project', () 
     const third = pairdesk('datasets', '--help');
     expect(third.status).toBe(0);
     expect(third.stderr).toMatch(/built the CLI into out\/cli \(sources changed;/);
+  });
+
+  it('rebuilds when a source is deleted (its folder changes), and its module leaves the build', () => {
+    const unused = join(project, 'src', 'core', 'unusedScratch.ts');
+    const built = join(project, 'out', 'cli', 'core', 'unusedScratch.js');
+    const entry = join(project, 'out', 'cli', 'main', 'cli', 'index.js');
+    const past = new Date(Date.now() - 100_000);
+    // The test above dated ols.ts in the future; put it back so only this test's edits count.
+    const ols = join(project, 'src', 'core', 'stats', 'ols.ts');
+    utimesSync(ols, past, past);
+    writeFileSync(unused, 'export const unused = 1;\n');
+    utimesSync(entry, past, past); // the build is older than the new source
+    expect(pairdesk('datasets', '--help').stderr).toMatch(/sources changed/);
+    expect(existsSync(built)).toBe(true);
+    expect(pairdesk('datasets', '--help').stderr).not.toMatch(/built the CLI/);
+
+    rmSync(unused);
+    // Deleting a file changes its folder's time (set explicitly: coarse clocks).
+    const later = new Date(Date.now() + 2_000);
+    utimesSync(dirname(unused), later, later);
+    expect(pairdesk('datasets', '--help').stderr).toMatch(/sources changed/);
+    expect(existsSync(built)).toBe(false);
   });
 
   it('exits with the command’s own status and message', () => {
