@@ -29,6 +29,7 @@ import {
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureCliBuilt } from '../scripts/cliBuild.mjs';
+import { mulberry32 } from '../tests/support/prng';
 import type { BenchRow } from './types';
 import { UM_2024_07_18 } from './realData';
 
@@ -46,18 +47,6 @@ const GEN = {
   startMs: Date.UTC(2024, 6, 19, 0, 0, 0),
   durationMs: 4 * 3_600_000,
 };
-
-/** mulberry32: small, fast, deterministic. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fixed-point decimal text of `units` / 10^decimals (units a non-negative integer). */
 function fixed(units: number, decimals: number): string {

@@ -3,6 +3,7 @@
  * significand · 2^exponent), summed exactly, rounded once to the nearest double, ties to even.
  * Shares no code with src/core/bars.
  */
+import { mulberry32 } from '../../support/prng';
 import type { Bar, Tick } from '../../../src/core/market/types';
 
 /** x = m · 2^e exactly (m a BigInt, e ≥ −1074). */
@@ -188,18 +189,6 @@ export class RecordingSink {
   }
 }
 
-/** Deterministic PRNG (mulberry32) for shuffles inside properties. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function shuffle<T>(xs: readonly T[], rand: () => number): T[] {
   const a = [...xs];
   for (let i = a.length - 1; i > 0; i--) {
@@ -218,3 +207,6 @@ export function barDiff(a: Bar, b: Bar): string | null {
   if (Object.keys(a).length !== fields.length) return 'field count differs';
   return null;
 }
+
+/** Deterministic PRNG for shuffles inside properties. */
+export const rng = mulberry32;

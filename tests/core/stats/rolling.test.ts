@@ -13,19 +13,8 @@ import {
   rollingStd,
   rollingZScore,
 } from '../../../src/core/stats/rolling';
+import { mulberry32 as rng } from '../../support/prng';
 import { maxRelDiff } from './helpers';
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Exact windowed reference for series of the form base + k·q with small integers k and a

@@ -30,6 +30,7 @@ import { applySettingsPatch } from '../../../src/core/contract/settingsPatch';
 import type { Bar, Timeframe } from '../../../src/core/market/types';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../src/core/market/types';
 import { startBrowserServer } from '../../../src/main/bridge/browserServer';
+import { mulberry32 } from '../../support/prng';
 
 export type Scenario = 'demo' | 'live' | 'failing' | 'empty';
 
@@ -53,18 +54,6 @@ const BASE_PRICE: Record<string, number> = {
   BNBUSDT: 585,
   XRPUSDT: 0.5234,
 };
-
-/** Small deterministic PRNG so screenshots are reproducible-ish. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rand: () => number): number {
   const u = Math.max(1e-12, rand());
