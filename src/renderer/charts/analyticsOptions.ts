@@ -18,7 +18,7 @@ import {
 } from '../lib/format';
 import type { AnalyticsRow } from '../state/analyticsStore';
 import { packPoints } from './chartData';
-import { axisStyle, zoomStyle } from './chartStyle';
+import { axisStyle, TIME_LABELS, zoomStyle } from './chartStyle';
 import type { EChartsCoreOption } from './echarts';
 import type { ChartPalette } from './palette';
 import type { PointWriter } from './tailSync';
@@ -35,18 +35,6 @@ export const ANALYTICS_PANELS: readonly AnalyticsPanelId[] = [
 
 /** The ECharts `connect` group of the panels: zoom, pan and crosshair are shared. */
 export const ANALYTICS_GROUP = 'pairdesk-analytics';
-
-/** Hierarchical UTC time labels (the option sets useUTC). */
-const TIME_LABELS = {
-  year: '{yyyy}',
-  month: '{MMM} {yyyy}',
-  day: '{d} {MMM}',
-  hour: '{HH}:{mm}',
-  minute: '{HH}:{mm}',
-  second: '{HH}:{mm}:{ss}',
-  millisecond: '{HH}:{mm}:{ss}',
-  none: '{HH}:{mm}:{ss}',
-};
 
 /** Where a panel's plot sits in its canvas; the same left/right on every panel keeps x aligned. */
 export const GRID = { left: 10, right: 66, top: 8 } as const;

@@ -1,6 +1,18 @@
 /** Axis and zoom-slider styling shared by the price charts and the analytics charts. */
 import type { ChartPalette } from './palette';
 
+/** Hierarchical UTC time labels for time axes (the options set useUTC). */
+export const TIME_LABELS = {
+  year: '{yyyy}',
+  month: '{MMM} {yyyy}',
+  day: '{d} {MMM}',
+  hour: '{HH}:{mm}',
+  minute: '{HH}:{mm}',
+  second: '{HH}:{mm}:{ss}',
+  millisecond: '{HH}:{mm}:{ss}',
+  none: '{HH}:{mm}:{ss}',
+};
+
 export function axisStyle(p: ChartPalette) {
   return {
     axisLine: { lineStyle: { color: p.axis } },

@@ -6,7 +6,7 @@
 import type { Bar } from '../../core/market/types';
 import { axisDigits, formatUtcDateTime, formatVolume, priceDigits } from '../lib/format';
 import { packPoints } from './chartData';
-import { axisStyle, zoomStyle } from './chartStyle';
+import { axisStyle, TIME_LABELS, zoomStyle } from './chartStyle';
 import type { EChartsCoreOption } from './echarts';
 import type { ChartPalette } from './palette';
 import { formatPriceFast as axisPrice } from './priceFormat';
@@ -29,18 +29,6 @@ export const CANDLE_WRITERS: readonly PointWriter[] = [
 export const OVERLAY_WRITERS: readonly PointWriter[] = [
   (b: Bar, _i: number, bars: readonly Bar[]) => [b.startMs, (b.close / bars[0].close) * 100],
 ];
-
-/** Hierarchical UTC time labels (the option sets useUTC). */
-const TIME_LABELS = {
-  year: '{yyyy}',
-  month: '{MMM} {yyyy}',
-  day: '{d} {MMM}',
-  hour: '{HH}:{mm}',
-  minute: '{HH}:{mm}',
-  second: '{HH}:{mm}:{ss}',
-  millisecond: '{HH}:{mm}:{ss}',
-  none: '{HH}:{mm}:{ss}',
-};
 
 /** Candlestick and bar series switch to large/progressive rendering above these sizes. */
 const LARGE = {
