@@ -9,49 +9,15 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { LivePairAnalytics } from '../src/core/analysis/liveAnalytics';
-import type { AnalyticsSelection, HedgeMethod } from '../src/core/contract/contract';
+import type { HedgeMethod } from '../src/core/contract/contract';
+import {
+  cointegratedPair as pair,
+  pairSelection as selection,
+  startTimes as times,
+  T0,
+  TF,
+} from '../tests/core/analysis/helpers';
 import type { BenchRow } from './types';
-
-const TF = 1000;
-const T0 = 1_700_000_000_000;
-
-function pair(n: number, seed: number): { a: Float64Array; b: Float64Array } {
-  let s = seed >>> 0;
-  const u = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  const g = (): number => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  const a = new Float64Array(n);
-  const b = new Float64Array(n);
-  let pb = 3000;
-  let e = 0;
-  for (let i = 0; i < n; i++) {
-    pb += 0.8 * g();
-    e = 0.9 * e + 3 * g();
-    b[i] = pb;
-    a[i] = 20 * pb + 500 + e;
-  }
-  return { a, b };
-}
-
-function selection(method: HedgeMethod, W: number, N: number): AnalyticsSelection {
-  return {
-    pairA: 'BTCUSDT',
-    pairB: 'ETHUSDT',
-    timeframe: '1s',
-    rollingWindow: W,
-    lookback: N,
-    hedgeMethod: method,
-  };
-}
-
-function times(from: number, n: number): Float64Array {
-  return Float64Array.from({ length: n }, (_, i) => T0 + (from + i) * TF);
-}
 
 /** (a) best-of-`rounds` µs per live bar (both legs + row) at window W. */
 export function benchLivePerBar(

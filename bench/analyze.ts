@@ -29,6 +29,7 @@ import {
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureCliBuilt } from '../scripts/cliBuild.mjs';
+import { ANALYTICS_CSV_COLUMNS } from '../src/core/analysis/analyticsCsv';
 import { mulberry32 } from '../tests/support/prng';
 import type { BenchRow } from './types';
 import { UM_2024_07_18 } from './realData';
@@ -210,15 +211,8 @@ export function compareOutputs(
   const rowsTs = ts.get('start_ms')?.length ?? 0;
   const rowsPy = py.get('start_ms')?.length ?? 0;
   const rel = (x: number, y: number): number => Math.abs(x - y) / Math.max(Math.abs(y), 1);
-  for (const name of [
-    'start_ms',
-    'close_a',
-    'close_b',
-    'hedge_ratio',
-    'spread',
-    'zscore',
-    'correlation',
-  ]) {
+  // Every numeric column of analytics.csv (all but the ISO `time` text).
+  for (const name of ANALYTICS_CSV_COLUMNS.filter((c) => c !== 'time')) {
     const x = ts.get(name);
     const y = py.get(name);
     if (!x || !y || x.length !== y.length) {

@@ -11,18 +11,14 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { adfuller } from '../src/core/stats/adf';
 import { PairAnalyticsEngine } from '../src/core/stats/engine';
+import { mulberry32 } from '../tests/support/prng';
 import type { BenchRow } from './types';
 
 /** Seeded standard normals (mulberry32 + Box–Muller). */
 function normals(n: number, seed: number): Float64Array {
-  let s = seed >>> 0;
-  const u = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const r = mulberry32(seed);
+  // Half a step above mulberry32's value: never 0, so log() stays finite (exact in doubles).
+  const u = (): number => r() + 2 ** -33;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
   return out;

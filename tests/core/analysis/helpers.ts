@@ -1,4 +1,5 @@
-/** Seeded data for the live-analytics tests. */
+/** Seeded data for the live-analytics tests (and bench/analyticsLive.ts). */
+import type { AnalyticsSelection, HedgeMethod } from '../../../src/core/contract/contract';
 import { mulberry32 as rng } from '../../support/prng';
 
 export { rng };
@@ -35,4 +36,25 @@ export function mismatch(x: ArrayLike<number>, y: ArrayLike<number>, tol = 1e-9)
     }
   }
   return null;
+}
+
+/** 1s bars from a fixed start. */
+export const TF = 1000;
+export const T0 = 1_700_000_000_000;
+
+/** BTCUSDT/ETHUSDT at 1s with rolling window W, lookback N and the given hedge method. */
+export function pairSelection(method: HedgeMethod, W: number, N: number): AnalyticsSelection {
+  return {
+    pairA: 'BTCUSDT',
+    pairB: 'ETHUSDT',
+    timeframe: '1s',
+    rollingWindow: W,
+    lookback: N,
+    hedgeMethod: method,
+  };
+}
+
+/** Start times of bars from..from+n−1 on the TF grid from T0. */
+export function startTimes(from: number, n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => T0 + (from + i) * TF);
 }

@@ -10,30 +10,12 @@ import {
 } from '../../../src/core/analysis/analyticsColumns';
 import { LivePairAnalytics } from '../../../src/core/analysis/liveAnalytics';
 import { analyzePair } from '../../../src/core/analysis/pairAnalysis';
-import type { AnalyticsSelection, HedgeMethod } from '../../../src/core/contract/contract';
+import type { HedgeMethod } from '../../../src/core/contract/contract';
 import { computePairAnalytics } from '../../../src/core/stats/engine';
 import { kalmanFilter, KALMAN_DEFAULTS } from '../../../src/core/stats/kalman';
 import { olsAB } from '../../../src/core/stats/ols';
 import { rollingMean, rollingStd } from '../../../src/core/stats/rolling';
-import { cointegratedPair, mismatch } from './helpers';
-
-const TF = 1000;
-const T0 = 1_700_000_000_000;
-
-function sel(method: HedgeMethod, W: number, N: number): AnalyticsSelection {
-  return {
-    pairA: 'BTCUSDT',
-    pairB: 'ETHUSDT',
-    timeframe: '1s',
-    rollingWindow: W,
-    lookback: N,
-    hedgeMethod: method,
-  };
-}
-
-function startTimes(from: number, n: number): Float64Array {
-  return Float64Array.from({ length: n }, (_, i) => T0 + (from + i) * TF);
-}
+import { cointegratedPair, mismatch, pairSelection as sel, startTimes, T0, TF } from './helpers';
 
 /** Loads `hist` bars per leg, then feeds `live` more bars one interval at a time. */
 function run(
