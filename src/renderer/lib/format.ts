@@ -111,7 +111,8 @@ function finite(value: number | null | undefined): value is number {
 /** One formatter per digit count: chart labels are formatted on every update. */
 const fixedFormats = new Map<number, Intl.NumberFormat>();
 
-function fixedFormat(digits: number): Intl.NumberFormat {
+/** The cached en-US formatter with exactly `digits` decimals (0–20). */
+export function fixedFormat(digits: number): Intl.NumberFormat {
   let format = fixedFormats.get(digits);
   if (!format) {
     format = new Intl.NumberFormat('en-US', {
