@@ -20,15 +20,9 @@ export function lowerBound(bars: readonly Bar[], t: number): number {
 
 /** A closed (or revised) bar replaces the bar with the same startMs, else is inserted in order. */
 export function mergeClosed(bars: Bar[], bar: Bar): number {
+  const atTail = mergeInProgress(bars, bar);
+  if (atTail >= 0) return atTail;
   const n = bars.length;
-  if (n === 0 || bars[n - 1].startMs < bar.startMs) {
-    bars.push(bar);
-    return n;
-  }
-  if (bars[n - 1].startMs === bar.startMs) {
-    bars[n - 1] = bar;
-    return n - 1;
-  }
   const i = lowerBound(bars, bar.startMs);
   if (i < n && bars[i].startMs === bar.startMs) bars[i] = bar;
   else bars.splice(i, 0, bar);
@@ -37,7 +31,8 @@ export function mergeClosed(bars: Bar[], bar: Bar): number {
 
 /**
  * The in-progress bar updates the last candle when it is the same interval, or opens a new one.
- * An in-progress bar older than the last one is stale (its interval already closed): ignored.
+ * An in-progress bar older than the last one is stale (its interval already closed): ignored
+ * (returns -1). mergeClosed starts with the same tail step.
  */
 export function mergeInProgress(bars: Bar[], bar: Bar): number {
   const n = bars.length;
