@@ -17,6 +17,7 @@ import type { RendererApi } from '../../src/renderer/transport/types';
 import {
   connectAnalytics,
   createAnalyticsStore,
+  emptyColumns,
   rowAt,
   runStationarityTests,
 } from '../../src/renderer/state/analyticsStore';
@@ -34,21 +35,7 @@ const SELECTION: AnalyticsSelection = {
 
 /** Rows at minutes `from`..`to` (inclusive); z = t / 1000 so values identify their row. */
 function columns(from: number, to: number, z = (m: number) => m / 1000): AnalyticsColumns {
-  const c: AnalyticsColumns = {
-    startMs: [],
-    closeA: [],
-    closeB: [],
-    hedgeRatio: [],
-    spread: [],
-    spreadMean: [],
-    spreadStd: [],
-    zscore: [],
-    correlation: [],
-    betaRolling: [],
-    betaKalman: [],
-    volA: [],
-    volB: [],
-  };
+  const c = emptyColumns();
   for (let m = from; m <= to; m++) {
     c.startMs.push(m * 60_000);
     c.closeA.push(100 + m);
