@@ -43,12 +43,10 @@ const EXCLUDED_DIRS = new Set([path.join('main', 'electron')]);
 /** Files whose change makes the build stale besides the sources. */
 const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'scripts/cliBuild.mjs'];
 
-/** TypeScript files under src/<dir>, relative to src/ (no declaration files). */
-function sourceFiles() {
-  return sourceTree().files;
-}
-
-/** The source files and every folder walked to find them, relative to src/. */
+/**
+ * The TypeScript sources (no declaration files) and every folder walked to find them, relative
+ * to src/.
+ */
 function sourceTree() {
   const files = [];
   const folders = [];
@@ -123,7 +121,7 @@ export async function buildCli({ outDir = CLI_OUT } = {}) {
   const { transform } = await import('esbuild');
   const { init, parse } = await import('es-module-lexer');
   await init;
-  const files = sourceFiles();
+  const { files } = sourceTree();
   const staging = `${outDir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   let bytes = 0;
