@@ -44,7 +44,10 @@ describe('recorder against the local Binance-compatible feed', () => {
       symbols: ['BTCUSDT', 'ETHUSDT'],
       url: server.url,
       datasetKind: 'demo',
-      feed: { watchdogMs: 600, backoff: { initialMs: 50, maxMs: 200 } },
+      // Backoff has full jitter (delay = U(0, cap)); a fixed draw near 1 makes every reconnect wait
+      // ~300 ms, so the outage always spans simulated trades (~80 expected at 400/s, 2 of 3 symbols).
+      // With Math.random a reconnect could come back within one 5 ms sim tick and see no gap.
+      feed: { watchdogMs: 600, backoff: { initialMs: 300, maxMs: 600 }, random: () => 0.999 },
       onConnection: (s) => states.push(s.state),
       listener: { onGap: (g) => gaps.push(g) },
     });
@@ -78,6 +81,17 @@ describe('recorder against the local Binance-compatible feed', () => {
     const before = recorder.status().ticksAccepted;
     await waitFor('data resumes', () => recorder.status().ticksAccepted > before + 50);
     expect(recorder.status().rejectsTotal).toBe(0);
+    // Nothing else was lost: per symbol, stored ids span min…max minus exactly the reported gaps.
+    await recorder.stop();
+    for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
+      const range = store.tradeIdRange(recorder.dataset.id, symbol, 'aggTrade');
+      expect(range).toBeDefined();
+      const missing = gaps
+        .filter((g) => g.symbol === symbol && g.stream === 'aggTrade')
+        .reduce((n, g) => n + g.count, 0);
+      const stored = store.tickCount(recorder.dataset.id, symbol);
+      expect(stored).toBe(range!.max - range!.min + 1 - missing);
+    }
   });
 
   it('lets the watchdog replace a connection that is open but silent', async () => {
