@@ -2,6 +2,7 @@
  * Read-only hook for end-to-end tests: counts and values only, never API access.
  * `window.__pairdeskDebug.barCount('BTCUSDT', '1m')`.
  */
+import type { AnalyticsSelection } from '../core/contract/contract';
 import type { Bar, Timeframe } from '../core/market/types';
 import { chartPointCount, takeRenderSamples, type RenderSample } from './charts/registry';
 import { analyticsStore, rowAt } from './state/analyticsStore';
@@ -21,6 +22,8 @@ export interface PairDeskDebug {
   takeRenderSamples(): RenderSample[];
   /** Aligned rows the Analytics tab holds. */
   analyticsRowCount(): number;
+  /** The selection those rows were computed on (null before the first series). */
+  analyticsSelection(): AnalyticsSelection | null;
   /** A copy of the newest analytics row (null = undefined at that bar), or null without rows. */
   lastAnalyticsRow(): AnalyticsRow | null;
   /** Copies of the analytics rows, oldest first (the last `limit` when given). */
@@ -51,6 +54,10 @@ export function installDebugHook(target: Window): void {
       barsStore.getState().series[seriesKey(symbol, timeframe)]?.historyAtMs ?? null,
     takeRenderSamples: () => takeRenderSamples(),
     analyticsRowCount: () => analyticsStore.getState().columns.startMs.length,
+    analyticsSelection: () => {
+      const { selection } = analyticsStore.getState();
+      return selection ? { ...selection } : null;
+    },
     lastAnalyticsRow: () => {
       const { columns } = analyticsStore.getState();
       return rowAt(columns, columns.startMs.length - 1);

@@ -118,6 +118,13 @@ describe.skipIf(!HAS_CHROMIUM)('analytics tab in Chromium against serve --source
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // `analytics.series` requests the page sends over the bridge.
+    let seriesRequests = 0;
+    page.on('websocket', (ws) =>
+      ws.on('framesent', ({ payload }) => {
+        if (typeof payload === 'string' && payload.includes('"analytics.series"')) seriesRequests++;
+      }),
+    );
     await page.goto(serve.url);
     await page.waitForFunction(() => window.__pairdeskDebug !== undefined);
     await page.getByTestId('tab-analytics').waitFor();
@@ -154,6 +161,20 @@ describe.skipIf(!HAS_CHROMIUM)('analytics tab in Chromium against serve --source
       10_000,
     );
     await warmup.waitFor({ state: 'detached', timeout: 10_000 });
+
+    // Another window W: the rows come once, with the server's reset event; the page sends no
+    // `analytics.series` request for them (it would get the same rows twice).
+    const requestsBefore = seriesRequests;
+    await windowField.fill('12');
+    await windowField.press('Enter');
+    await waitUntil(
+      'rows computed with W = 12',
+      () => page.evaluate(() => window.__pairdeskDebug?.analyticsSelection() ?? null),
+      (sel) => sel?.rollingWindow === 12 && sel.timeframe === '1s',
+      10_000,
+    );
+    expect(await rowCount(page)).toBeGreaterThan(0);
+    expect(seriesRequests).toBe(requestsBefore);
     for (const id of ['spread', 'zscore', 'hedge', 'correlation', 'volatility']) {
       await page.getByTestId(`analytics-chart-${id}`).waitFor();
       expect(

@@ -231,9 +231,13 @@ describe('analytics store', () => {
     disconnect();
   });
 
-  it('ignores the reply of a superseded load; reloads on selection change and reconnect', async () => {
+  it('a selection change takes its rows from the reset event, not a second request', async () => {
     const replies: ReturnType<typeof deferred<AnalyticsSeries>>[] = [];
-    const { api: base, calls } = fakeApi({
+    const {
+      api: base,
+      calls,
+      emit,
+    } = fakeApi({
       'analytics.series': () => {
         const d = deferred<AnalyticsSeries>();
         replies.push(d);
@@ -244,8 +248,6 @@ describe('analytics store', () => {
     let reopen: (() => void) | null = null;
     const api: RendererApi = {
       ...base,
-      invoke: base.invoke,
-      on: base.on,
       onReopen: (listener) => {
         reopen = listener;
         return () => (reopen = null);
@@ -253,23 +255,47 @@ describe('analytics store', () => {
     };
     const session = sessionWith();
     const store = createAnalyticsStore();
-    const disconnect = connectAnalytics(store, session, api);
+    const disconnect = connectAnalytics(store, session, api, { resetWaitMs: 30 });
     expect(replies).toHaveLength(1);
 
-    // W changes: a new load; the first reply (old selection) arrives last and is ignored.
+    // W changes: no request; the main side's reset event brings the rows. The first reply (old
+    // selection) arrives last and is ignored.
     const settings = session.getState().settings!;
     session.getState().applySettings({ ...settings, rollingWindow: 10 });
-    expect(replies).toHaveLength(2);
-    // Unrelated settings (theme) do not reload.
+    // Unrelated settings (theme) change nothing either.
     session.getState().applySettings({ ...session.getState().settings!, theme: 'light' });
-    expect(replies).toHaveLength(2);
+    expect(replies).toHaveLength(1);
     const w10 = { ...SELECTION, rollingWindow: 10 };
-    replies[1].resolve(series(1, 4, w10));
-    await tick();
+    emit('analytics', event(true, 1, 4, w10));
     replies[0].resolve(series(1, 9));
     await tick();
     expect(store.getState().selection).toEqual(w10);
+    expect(store.getState().load).toBe('ready');
     expect(minutes(store.getState().columns)).toEqual([1, 2, 3, 4]);
+    await new Promise((r) => setTimeout(r, 60)); // past resetWaitMs: the reset made it moot
+    expect(replies).toHaveLength(1);
+
+    // A reset that comes before the settings reply does not trigger a request either.
+    const w20 = { ...SELECTION, rollingWindow: 20 };
+    emit('analytics', event(true, 2, 5, w20));
+    session.getState().applySettings({ ...session.getState().settings!, rollingWindow: 20 });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(replies).toHaveLength(1);
+    expect(minutes(store.getState().columns)).toEqual([2, 3, 4, 5]);
+
+    // No reset within resetWaitMs (e.g. the worker is down): the series is requested after all;
+    // meanwhile the rows held stay on screen.
+    session.getState().applySettings({ ...session.getState().settings!, rollingWindow: 30 });
+    await tick();
+    expect(replies).toHaveLength(1);
+    expect(store.getState().load).toBe('ready');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(replies).toHaveLength(2);
+    const w30 = { ...SELECTION, rollingWindow: 30 };
+    replies[1].resolve(series(3, 6, w30));
+    await tick();
+    expect(store.getState().selection).toEqual(w30);
+    expect(minutes(store.getState().columns)).toEqual([3, 4, 5, 6]);
 
     // After a reconnect the series and the report are loaded again.
     (reopen as (() => void) | null)?.();

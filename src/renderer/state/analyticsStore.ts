@@ -15,6 +15,12 @@
  * it arrives (before the frame coalescer delays the events); an event older than the reply the
  * rows come from is dropped. Appended rows that the reply already holds are de-duplicated by
  * their startMs.
+ *
+ * Loads: the series is requested at start and after a reconnect. A selection change is NOT a
+ * request: the main side recomputes and always emits the new series as a reset event (reset
+ * events carry every retained row), so a request would send the same rows twice (two ~10 MB
+ * frames and two chart rebuilds at a 100 k lookback). Only if no reset for the wanted selection
+ * arrives within `resetWaitMs` (worker down, analytics unavailable) is the series requested.
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
@@ -79,6 +85,11 @@ export interface AnalyticsState {
   testsError: string | null;
 
   beginLoad(): number;
+  /**
+   * The selection changed: its rows will come as a reset event. Supersedes a load in flight (its
+   * reply holds another selection) and keeps showing the rows held meanwhile.
+   */
+  awaitReset(): void;
   receiveSeries(loadId: number, series: AnalyticsSeries, seq: number): void;
   failLoad(loadId: number, message: string): void;
   /** Applies a batch of events in arrival order, in one store update. */
@@ -259,6 +270,15 @@ export function createAnalyticsStore() {
       return loadId;
     },
 
+    awaitReset: () =>
+      set((s) => ({
+        loadId: s.loadId + 1,
+        inFlight: false,
+        stale: false,
+        load: s.load === 'ready' ? 'ready' : 'loading',
+        error: null,
+      })),
+
     receiveSeries: (loadId, series, seq) => {
       const current = get();
       if (current.loadId !== loadId) return; // superseded by a newer request
@@ -370,6 +390,11 @@ export interface AnalyticsConnectOptions {
   scheduler?: FrameScheduler;
   /** Delay before retrying a failed load while nothing is shown (ms); default 1500. */
   retryMs?: number;
+  /**
+   * After a selection change, how long to wait for the main side's reset event before requesting
+   * the series instead (ms); default 2000 (a 100 k-bar recompute takes ~0.3 s).
+   */
+  resetWaitMs?: number;
 }
 
 /**
@@ -386,7 +411,10 @@ export function connectAnalytics(
   let active = true;
   let arrivals = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let resetTimer: ReturnType<typeof setTimeout> | null = null;
   const retryMs = options.retryMs ?? 1500;
+  const resetWaitMs = options.resetWaitMs ?? 2000;
+  let wanted: AnalyticsSelection | null = null;
 
   const coalescer = new FrameCoalescer<'analytics', ArrivedEvent>(
     options.scheduler ?? immediateScheduler,
@@ -397,11 +425,21 @@ export function connectAnalytics(
     if (retryTimer !== null) clearTimeout(retryTimer);
     retryTimer = null;
   };
+  const clearResetWait = () => {
+    if (resetTimer !== null) clearTimeout(resetTimer);
+    resetTimer = null;
+  };
+  /** The rows held are the wanted selection's (from a reply or a reset event). */
+  const holdsWanted = () => {
+    const state = store.getState();
+    return state.load === 'ready' && sameSelection(state.selection, wanted);
+  };
 
   const loadSeries = () => {
     const settings = session.getState().settings;
     if (!active || !settings) return;
     clearRetry();
+    clearResetWait();
     const loadId = store.getState().beginLoad();
     api.invoke('analytics.series', { limit: settings.lookback }).then(
       (series) => {
@@ -439,15 +477,28 @@ export function connectAnalytics(
     api.on('stationarity', (report) => store.getState().applyReport(report)),
   ];
 
-  let wanted: AnalyticsSelection | null = null;
+  const awaitReset = () => {
+    clearResetWait();
+    store.getState().awaitReset();
+    resetTimer = setTimeout(() => {
+      resetTimer = null;
+      if (active && !holdsWanted()) loadSeries();
+    }, resetWaitMs);
+  };
+
   const onSettings = (settings: Settings | null) => {
     if (!settings) return;
     const next = analyticsSelectionOf(settings);
     if (sameSelection(wanted, next)) return;
     const first = wanted === null;
     wanted = next;
-    loadSeries();
-    if (first) loadReport();
+    if (first) {
+      loadSeries();
+      loadReport();
+    } else if (!holdsWanted()) {
+      // The reset event may even have come first (it races the settings reply).
+      awaitReset();
+    }
   };
   unsubscribers.push(
     session.subscribe((state, previous) => {
@@ -457,6 +508,7 @@ export function connectAnalytics(
   unsubscribers.push(
     store.subscribe((state, previous) => {
       if (state.stale && !previous.stale && !state.inFlight) loadSeries();
+      if (resetTimer !== null && holdsWanted()) clearResetWait();
     }),
   );
   if (api.onReopen) {
@@ -472,6 +524,7 @@ export function connectAnalytics(
   return () => {
     active = false;
     clearRetry();
+    clearResetWait();
     coalescer.dispose();
     for (const unsubscribe of unsubscribers) unsubscribe();
   };
