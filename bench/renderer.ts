@@ -8,16 +8,26 @@
  *   100 k points and a frame is painted; and per chart, its history arriving in the page → the
  *   first frame after the chart holds it (worst of the two). An earlier version started that
  *   clock on the first animation frame after both histories were in, which ran after the
- *   charts had already been built, and so reported ~170 ms for what takes 550–800 ms.
+ *   charts had already been built, and so reported ~170 ms for what takes 550–800 ms;
+ * - then, on the Analytics tab with those 100 k aligned rows, a change of W: Enter → the page
+ *   holds the recomputed rows and has painted, and the bytes the page received for it against
+ *   one `analytics.series` reply of the same rows (≈ 1×: the rows come once, with the reset).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { DEFAULT_SETTINGS } from '../src/core/contract/contract';
 import type { Bar } from '../src/core/market/types';
 import { ensureRendererBuilt } from '../src/main/bridge/rendererBuild';
 import { PairDeskStore } from '../src/main/store/store';
-import { launchChromium, newPage, startServe } from '../tests/browser/support';
+import {
+  bridgeReply,
+  launchChromium,
+  newPage,
+  startServe,
+  type ServeProcess,
+} from '../tests/browser/support';
 import { startSimulateProcess } from './feedProcess';
 import type { BenchRow } from './types';
 
@@ -193,6 +203,12 @@ async function coldRenderRows(bars: number): Promise<BenchRow[]> {
       };
       requestAnimationFrame(poll);
     }, bars);
+    const received: number[] = [];
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) =>
+        received.push(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length),
+      ),
+    );
     await page.goto(serve.url);
     await page.waitForFunction(
       () => (window as unknown as { __cold?: { drawnAt?: number } }).__cold?.drawnAt !== undefined,
@@ -207,6 +223,7 @@ async function coldRenderRows(bars: number): Promise<BenchRow[]> {
           .__cold,
     );
     const worst = Math.max(...Object.values(cold.render));
+    const change = await selectionChange(page, serve, bars, received);
     return [
       {
         name: `renderer: cold render of ${bars / 1000}k 1s bars per chart, history arrived → painted (worst of two; ${Object.entries(
@@ -224,12 +241,74 @@ async function coldRenderRows(bars: number): Promise<BenchRow[]> {
         value: cold.drawnAt,
         unit: 'ms',
       },
+      {
+        name: `renderer: change of W on the Analytics tab at ${(change.rows / 1000).toFixed(0)}k aligned rows, Enter → recomputed rows held and painted`,
+        value: change.ms,
+        unit: 'ms',
+      },
+      {
+        name: 'renderer: bytes the page received for that change',
+        value: change.bytes / 1e6,
+        unit: 'MB',
+        reference: 'one analytics.series reply of the same rows',
+        referenceValue: change.replyBytes / 1e6,
+        ratio: change.bytes / change.replyBytes,
+        target: '≈ 1× (the rows cross the bridge once)',
+        pass: change.bytes < 1.5 * change.replyBytes,
+      },
     ];
   } finally {
     await browser.close();
     await serve.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Enter on a new W with the Analytics tab open; `received` collects the page's frame sizes. */
+async function selectionChange(
+  page: Page,
+  serve: ServeProcess,
+  lookback: number,
+  received: number[],
+): Promise<{ ms: number; bytes: number; replyBytes: number; rows: number }> {
+  await page.keyboard.press('a');
+  await page.waitForFunction(
+    (n: number) => {
+      const d = window.__pairdeskDebug;
+      return (
+        d?.analyticsSelection()?.lookback === n &&
+        d.analyticsRowCount() > 0 &&
+        d.chartPointCount('analytics-zscore') > 0
+      );
+    },
+    lookback,
+    { timeout: 120_000 },
+  );
+  // Let the start-up traffic (history, first series, first report) drain.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const before = await page.evaluate(() => window.__pairdeskDebug!.analyticsSelection()!);
+  const w = before.rollingWindow === 30 ? 45 : 30;
+  const field = page.getByTestId('input-rolling-window');
+  await field.fill(String(w));
+  const mark = received.length;
+  const ms = await page.evaluate(async (target: number) => {
+    const t0 = performance.now();
+    document
+      .querySelector<HTMLInputElement>('[data-testid="input-rolling-window"]')!
+      .dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    for (;;) {
+      await new Promise((r) => requestAnimationFrame(r));
+      if (window.__pairdeskDebug?.analyticsSelection()?.rollingWindow === target) break;
+    }
+    // One more frame: the charts rebuilt from the new rows are painted.
+    await new Promise((r) => requestAnimationFrame(r));
+    return performance.now() - t0;
+  }, w);
+  // Past the renderer's 2 s wait for a reset: a second copy of the rows would be here by now.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const bytes = received.slice(mark).reduce((a, b) => a + b, 0);
+  const reply = await bridgeReply(serve, 'analytics.series', { limit: lookback });
+  return { ms, bytes, replyBytes: reply.bytes, rows: reply.response.columns.startMs.length };
 }
 
 export async function rendererBenchRows(): Promise<BenchRow[]> {

@@ -9,19 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { decodeBridgeFrame } from '../../src/core/contract/bridgeCodec';
-import type { BridgeServerFrame } from '../../src/core/contract/bridgeProtocol';
-import type {
-  AnalyticsSeries,
-  RequestChannel,
-  RequestOf,
-  ResponseOf,
-} from '../../src/core/contract/contract';
+import type { AnalyticsSeries } from '../../src/core/contract/contract';
 import { ensureRendererBuilt } from '../../src/main/bridge/rendererBuild';
 import type { AnalyticsRow } from '../../src/renderer/state/analyticsStore';
 import {
   ARTIFACTS,
+  bridgeInvoke,
   CHROMIUM,
   HAS_CHROMIUM,
   launchChromium,
@@ -32,36 +25,6 @@ import {
 
 if (!HAS_CHROMIUM) {
   console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-}
-
-/** A second client of the bridge: what the server says, independent of the page. */
-async function bridgeInvoke<C extends RequestChannel>(
-  serve: ServeProcess,
-  channel: C,
-  request: RequestOf<C>,
-): Promise<ResponseOf<C>> {
-  const token = new URL(serve.url).searchParams.get('token') ?? '';
-  const socket = new WebSocket(`ws://127.0.0.1:${serve.port}/bridge?token=${token}`);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    });
-    return await new Promise<ResponseOf<C>>((resolve, reject) => {
-      socket.on('message', (data: Buffer, isBinary: boolean) => {
-        // Replies with 64 or more rows come as binary frames (bridgeCodec).
-        const frame = (
-          isBinary ? decodeBridgeFrame(data) : JSON.parse(data.toString())
-        ) as BridgeServerFrame;
-        if (frame.type !== 'reply' || frame.id !== 1) return;
-        if (frame.ok) resolve(frame.response as ResponseOf<C>);
-        else reject(new Error(frame.error));
-      });
-      socket.send(JSON.stringify({ type: 'invoke', id: 1, channel, request }));
-    });
-  } finally {
-    socket.close();
-  }
 }
 
 const rowCount = (page: Page): Promise<number> =>

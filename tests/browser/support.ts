@@ -6,6 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { WebSocket } from 'ws';
+import { decodeBridgeFrame } from '../../src/core/contract/bridgeCodec';
+import type { BridgeServerFrame } from '../../src/core/contract/bridgeProtocol';
+import type { RequestChannel, RequestOf, ResponseOf } from '../../src/core/contract/contract';
 import { cliArgs } from '../support/cli';
 import { REPO_ROOT } from '../support/realData';
 
@@ -104,4 +108,45 @@ export async function waitUntil<T>(
     last = await probe();
   }
   return last;
+}
+
+/**
+ * A second client of the bridge: what the server says, independent of the page. Resolves with
+ * the reply and the size of the frame that carried it (bytes on the wire).
+ */
+export async function bridgeReply<C extends RequestChannel>(
+  serve: ServeProcess,
+  channel: C,
+  request: RequestOf<C>,
+): Promise<{ response: ResponseOf<C>; bytes: number }> {
+  const token = new URL(serve.url).searchParams.get('token') ?? '';
+  const socket = new WebSocket(`ws://127.0.0.1:${serve.port}/bridge?token=${token}`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return await new Promise((resolve, reject) => {
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        // Replies with 64 or more rows come as binary frames (bridgeCodec).
+        const frame = (
+          isBinary ? decodeBridgeFrame(data) : JSON.parse(data.toString())
+        ) as BridgeServerFrame;
+        if (frame.type !== 'reply' || frame.id !== 1) return;
+        if (frame.ok) resolve({ response: frame.response as ResponseOf<C>, bytes: data.length });
+        else reject(new Error(frame.error));
+      });
+      socket.send(JSON.stringify({ type: 'invoke', id: 1, channel, request }));
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+export async function bridgeInvoke<C extends RequestChannel>(
+  serve: ServeProcess,
+  channel: C,
+  request: RequestOf<C>,
+): Promise<ResponseOf<C>> {
+  return (await bridgeReply(serve, channel, request)).response;
 }
