@@ -399,6 +399,37 @@ describe('analytics store', () => {
     disconnect();
   });
 
+  it('a malformed reset keeps only sorted rows with a finite time, up to the shortest column', () => {
+    const store = createAnalyticsStore();
+    const bad = columns(1, 6);
+    bad.startMs = [60_000, Number.NaN, 180_000, 120_000, 240_000, 240_000];
+    bad.zscore = [Number.NaN, 1, 2, 3, Number.NEGATIVE_INFINITY, 5];
+    bad.volB = bad.volB.slice(0, 5); // shortest column: the sixth row is not a row
+    store
+      .getState()
+      .applyEvents([
+        { seq: 1, payload: { reset: true, selection: SELECTION, columns: bad, warmup: null } },
+      ]);
+    const c = store.getState().columns;
+    expect(minutes(c)).toEqual([1, 3, 4]);
+    expect(c.zscore).toEqual([null, 2, null]);
+    for (const key of Object.keys(c) as (keyof AnalyticsColumns)[]) expect(c[key]).toHaveLength(3);
+
+    // A well-formed reset is taken as it is, cleaned: same rows, non-finite values as null/NaN.
+    const good = columns(1, 3);
+    good.closeB = [Number.POSITIVE_INFINITY, 10.2, 10.3];
+    good.correlation = [Number.NaN, null, 0.5];
+    store
+      .getState()
+      .applyEvents([
+        { seq: 2, payload: { reset: true, selection: SELECTION, columns: good, warmup: null } },
+      ]);
+    const g = store.getState().columns;
+    expect(minutes(g)).toEqual([1, 2, 3]);
+    expect(g.closeB[0]).toBeNaN();
+    expect(g.correlation).toEqual([null, null, 0.5]);
+  });
+
   it('keeps the newest report; Run now flags running and keeps the error', async () => {
     const run = deferred<StationarityReport>();
     let failRun = false;

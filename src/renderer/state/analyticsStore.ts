@@ -129,8 +129,53 @@ function rowCount(columns: AnalyticsColumns): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-/** Sanitised copy of the first `n` rows with a finite startMs, sorted rows kept in order. */
+/**
+ * The rows of a series payload, sanitised: rows with a finite startMs above the previous kept
+ * one (the main side sends them sorted; this guards), up to the shortest column; non-finite
+ * closes become NaN, non-finite nullable values null.
+ *
+ * A reset carries every retained row (100 k × 13 values). In the normal case (all rows kept,
+ * columns of one length) the payload's own arrays are cleaned in place and adopted: the
+ * transport hands each message over freshly decoded, nobody else holds them, and a copy cost
+ * the page ~50–180 ms per reset. Otherwise the kept rows are copied.
+ */
 function cleanColumns(columns: AnalyticsColumns): AnalyticsColumns {
+  const n = rowCount(columns);
+  let last = -Infinity;
+  let sorted = true;
+  for (let i = 0; i < n && sorted; i++) {
+    const t = columns.startMs[i];
+    sorted = typeof t === 'number' && Number.isFinite(t) && t > last;
+    last = t;
+  }
+  if (
+    !sorted ||
+    COLUMN_KEYS.some((key) => !Array.isArray(columns[key]) || columns[key].length !== n)
+  ) {
+    return copyCleanRows(columns);
+  }
+  const out = {} as AnalyticsColumns;
+  for (const key of COLUMN_KEYS) out[key] = columns[key] as number[] & (number | null)[];
+  for (const key of ['closeA', 'closeB'] as const) {
+    // Numbers in the contract; a non-finite one is kept as NaN and shown as "—".
+    const column = out[key];
+    for (let i = 0; i < n; i++) {
+      const v = column[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) column[i] = Number.NaN;
+    }
+  }
+  for (const key of NULLABLE_COLUMNS) {
+    const column = out[key];
+    for (let i = 0; i < n; i++) {
+      const v = column[i];
+      if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) column[i] = null;
+    }
+  }
+  return out;
+}
+
+/** Copy of the rows with a finite startMs above the previous kept one, sanitised. */
+function copyCleanRows(columns: AnalyticsColumns): AnalyticsColumns {
   const out = emptyColumns();
   const n = rowCount(columns);
   let last = -Infinity;
