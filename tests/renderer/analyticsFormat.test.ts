@@ -1,5 +1,7 @@
 // Formatting used by the Analytics tab and the overlay axis: pure functions, "—" for undefined.
 import { describe, expect, it } from 'vitest';
+import type { AnalyticsSelection } from '../../src/core/contract/contract';
+import { selectionChangeText } from '../../src/renderer/components/analytics/selectionChange';
 import { shortcutFor, SHORTCUTS } from '../../src/renderer/lib/keyboard';
 import {
   axisDigits,
@@ -76,5 +78,41 @@ describe('analytics formatting', () => {
     expect(shortcutFor(key('R'))).toEqual({ type: 'runTests' });
     expect(shortcutFor({ ...key('r'), target: { tagName: 'INPUT' } })).toBeNull();
     expect(SHORTCUTS.some((s) => s.keys === 'R' && /stationarity/i.test(s.description))).toBe(true);
+  });
+});
+
+describe('selection change strip', () => {
+  const held: AnalyticsSelection = {
+    pairA: 'BTCUSDT',
+    pairB: 'ETHUSDT',
+    timeframe: '1m',
+    rollingWindow: 60,
+    lookback: 10_000,
+    hedgeMethod: 'static',
+  };
+
+  it('says nothing when the rows held are the wanted ones, or nothing is held', () => {
+    expect(selectionChangeText({ ...held }, held)).toBeNull();
+    expect(selectionChangeText(held, null)).toBeNull();
+  });
+
+  it('names every field that changed, old → new', () => {
+    expect(selectionChangeText({ ...held, rollingWindow: 30 }, held)).toBe(
+      'Recomputing from stored bars: W 60 → 30',
+    );
+    const all: AnalyticsSelection = {
+      pairA: 'SOLUSDT',
+      pairB: 'ETHUSDT',
+      timeframe: '1s',
+      rollingWindow: 120,
+      lookback: 100_000,
+      hedgeMethod: 'kalman',
+    };
+    const text = selectionChangeText(all, held)!;
+    expect(text).toMatch(/pair BTCUSDT\/ETHUSDT → SOLUSDT\/ETHUSDT/);
+    expect(text).toMatch(/timeframe 1m → 1s/);
+    expect(text).toMatch(/W 60 → 120/);
+    expect(text).toMatch(/lookback 10[,\u202f\u00a0 ]?000 → 100[,\u202f\u00a0 ]?000/);
+    expect(text).toMatch(/hedge static OLS → Kalman$/);
   });
 });

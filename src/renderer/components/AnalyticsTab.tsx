@@ -4,18 +4,13 @@
  * the main side's analytics; while there is nothing to draw the main side's warm-up reason says
  * why, in plain words.
  */
-import type { HedgeMethod } from '../../core/contract/contract';
+import { analyticsSelectionOf } from '../../core/contract/analyticsSelection';
 import { formatFixed, formatInteger, sentence, significantDigits } from '../lib/format';
 import { analyticsStore, useAnalytics } from '../state/analyticsStore';
 import { useSession } from '../state/sessionStore';
 import { AnalyticsPanel } from './analytics/AnalyticsPanel';
+import { HEDGE_LABEL, selectionChangeText } from './analytics/selectionChange';
 import { StationarityPanel } from './analytics/StationarityPanel';
-
-const HEDGE_LABEL: Record<HedgeMethod, string> = {
-  static: 'static OLS',
-  rolling: 'rolling OLS',
-  kalman: 'Kalman',
-};
 
 function useWarmupText(): string | null {
   const rows = useAnalytics((s) => s.columns.startMs.length);
@@ -78,7 +73,11 @@ export function AnalyticsTab() {
   const selection = useAnalytics((s) => s.selection);
   const rows = useAnalytics((s) => s.columns.startMs.length);
   const warmupText = useWarmupText();
+  const loadError = useAnalytics((s) => (s.inFlight ? null : s.error));
   if (!settings) return null;
+  const change = rows > 0 ? selectionChangeText(analyticsSelectionOf(settings), selection) : null;
+  // The new rows could not be had (analytics down): say so instead of "recomputing" forever.
+  const recomputing = change && loadError ? `${change} failed: ${loadError}` : change;
   const W = selection?.rollingWindow ?? settings.rollingWindow;
   const k = settings.alertThreshold;
   const pairA = selection?.pairA ?? settings.pairA;
@@ -87,6 +86,12 @@ export function AnalyticsTab() {
     <div className="analytics-layout">
       <div className="analytics-main">
         <Summary />
+        {recomputing && (
+          <div className="analytics-warmup-strip" role="status" data-testid="analytics-recomputing">
+            <span className="warmup-spinner" aria-hidden="true" />
+            <span>{loadError ? recomputing : `${recomputing}…`}</span>
+          </div>
+        )}
         {warmupText && rows > 0 && (
           <div className="analytics-warmup-strip" role="status" data-testid="analytics-warmup">
             <span className="warmup-spinner" aria-hidden="true" />
