@@ -1,6 +1,6 @@
 /**
- * Builds the headless CLI (`npm run pairdesk`) into out/cli/ and rebuilds it only when the
- * sources are newer than the build.
+ * Builds the headless CLI (`npm run pairdesk`) into out/cli/ and rebuilds it only when its
+ * inputs changed.
  *
  * Why prebuilt: tsx transpiles every module on each start and resolves each import through
  * loader hooks on a separate thread, ~0.3 s per run, a fifth of a 1M-trade `analyze`.
@@ -17,6 +17,12 @@
  *
  * The new build is written to a temporary folder and renamed into place, so a CLI started
  * while another process rebuilds sees either the old build or the new one, never a mix.
+ *
+ * Freshness: the build records the list of its inputs with each one's size and modification
+ * time (out/cli/inputs.json) and is stale as soon as that list differs — a file added, deleted,
+ * renamed, or changed in either direction. Comparing against the build's own time instead
+ * would miss a source restored with an older time (cp -p, rsync, a backup) and would rebuild
+ * on every run while a source is dated in the future.
  */
 import {
   existsSync,
@@ -34,6 +40,7 @@ import { performance } from 'node:perf_hooks';
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const CLI_OUT = path.join(ROOT, 'out', 'cli');
 const ENTRY_REL = path.join('main', 'cli', 'index.js');
+const INPUTS_REL = 'inputs.json';
 export const CLI_ENTRY = path.join(CLI_OUT, ENTRY_REL);
 
 /** The source folders (relative to src/) the CLI is built from. src/main/electron is left out:
@@ -43,15 +50,10 @@ const EXCLUDED_DIRS = new Set([path.join('main', 'electron')]);
 /** Files whose change makes the build stale besides the sources. */
 const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'scripts/cliBuild.mjs'];
 
-/**
- * The TypeScript sources (no declaration files) and every folder walked to find them, relative
- * to src/.
- */
-function sourceTree() {
+/** The TypeScript sources (no declaration files), relative to src/, sorted. */
+function sourceFiles() {
   const files = [];
-  const folders = [];
   const walk = (rel) => {
-    folders.push(rel);
     for (const entry of readdirSync(path.join(ROOT, 'src', rel), { withFileTypes: true })) {
       const child = path.join(rel, entry.name);
       if (entry.isDirectory()) {
@@ -62,24 +64,27 @@ function sourceTree() {
     }
   };
   for (const dir of SOURCE_DIRS) walk(dir);
-  return { files: files.sort(), folders };
+  return files.sort();
 }
 
-/**
- * Newest modification time of the inputs. The folders count too: deleting or renaming a
- * source changes its folder's time, not any remaining file's.
- */
-function newestInputMtime({ files, folders }) {
-  return Math.max(
-    ...[...files, ...folders].map((f) => statSync(path.join(ROOT, 'src', f)).mtimeMs),
-    ...BUILD_INPUTS.map((f) => statSync(path.join(ROOT, f)).mtimeMs),
-  );
+/** Every input of the build, relative to the project root, with its size and mtime: one string. */
+function inputsStamp(files) {
+  const inputs = [...files.map((f) => path.join('src', f)), ...BUILD_INPUTS];
+  const lines = inputs.map((rel) => {
+    const st = statSync(path.join(ROOT, rel));
+    return `${rel}\t${st.size}\t${st.mtimeMs}`;
+  });
+  return JSON.stringify(lines);
 }
 
-/** True when the build exists and is not older than any of its inputs. */
+/** True when the build exists and was made from exactly the inputs there are now. */
 export function cliBuildIsFresh() {
   if (!existsSync(CLI_ENTRY)) return false;
-  return statSync(CLI_ENTRY).mtimeMs >= newestInputMtime(sourceTree());
+  try {
+    return readFileSync(path.join(CLI_OUT, INPUTS_REL), 'utf8') === inputsStamp(sourceFiles());
+  } catch {
+    return false; // no record of the inputs (a build from before this scheme): rebuild
+  }
 }
 
 /**
@@ -121,7 +126,9 @@ export async function buildCli({ outDir = CLI_OUT } = {}) {
   const { transform } = await import('esbuild');
   const { init, parse } = await import('es-module-lexer');
   await init;
-  const { files } = sourceTree();
+  const files = sourceFiles();
+  // Stamped before reading: a source edited during the build leaves the build stale, not fresh.
+  const stamp = inputsStamp(files);
   const staging = `${outDir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   let bytes = 0;
@@ -146,9 +153,7 @@ export async function buildCli({ outDir = CLI_OUT } = {}) {
       bytes += code.length;
     }),
   );
-  // The entry is written last so its mtime (the freshness stamp) is the newest.
-  const entry = path.join(staging, ENTRY_REL);
-  writeFileSync(entry, readFileSync(entry));
+  writeFileSync(path.join(staging, INPUTS_REL), stamp);
   const retired = `${outDir}.old-${process.pid}`;
   try {
     if (existsSync(outDir)) renameSync(outDir, retired);
