@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['./tests/support/buildCliSetup.ts'],
+    globalSetup: ['./tests/support/buildSetup.ts'],
     reporters: ['default', './tests/support/summaryReporter.ts'],
   },
 });

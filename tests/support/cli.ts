@@ -1,6 +1,6 @@
 /**
  * How tests and benches run the `pairdesk` CLI: the built modules in out/cli (what
- * `npm run pairdesk` runs), made once per test run by tests/support/buildCliSetup.ts.
+ * `npm run pairdesk` runs), made once per test run by tests/support/buildSetup.ts.
  */
 import { CLI_ENTRY } from '../../scripts/cliBuild.mjs';
 

@@ -3,7 +3,7 @@
  * `pairdesk serve` works straight after `npm install`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,30 +23,65 @@ export function findProjectRoot(moduleUrl: string = import.meta.url): string {
 export const PROJECT_ROOT = findProjectRoot();
 export const RENDERER_OUT = join(PROJECT_ROOT, 'out', 'renderer');
 
-/** Newest modification time (ms) of `dir` (a file, or the files under a folder); 0 if missing. */
-function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  if (!statSync(dir).isDirectory()) return statSync(dir).mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
+/** What the renderer build is made from, relative to the project root. */
+const RENDERER_INPUTS = [
+  'src/renderer',
+  'src/core',
+  'resources',
+  'electron.vite.config.ts',
+  'package.json',
+];
+/** The record of the inputs the build was made from: beside out/renderer, not in it (served). */
+const STAMP_FILE = 'renderer-inputs.json';
+
+/** Every input file under `root` with its size and mtime, one line each, sorted: one string. */
+export function rendererInputsStamp(root: string = PROJECT_ROOT): string {
+  const lines: string[] = [];
+  const visit = (rel: string): void => {
+    const path = join(root, rel);
+    if (!existsSync(path)) return;
+    const st = statSync(path);
+    if (!st.isDirectory()) {
+      lines.push(`${rel}\t${st.size}\t${st.mtimeMs}`);
+      return;
+    }
+    for (const entry of readdirSync(path)) visit(join(rel, entry));
+  };
+  for (const input of RENDERER_INPUTS) visit(input);
+  return JSON.stringify(lines.sort());
 }
 
 /**
- * Returns the built renderer folder, building it first when it is missing or older than the
- * sources it is made from (a source checkout; a packaged app ships no sources and never builds).
+ * Whether `root`'s built renderer was made from exactly the inputs there are now: any file
+ * added, deleted or changed — newer or older — makes it stale (as the CLI build, for the same
+ * reasons: a source restored with an older time must rebuild, a future-dated one only once).
+ */
+export function rendererBuildIsFresh(root: string = PROJECT_ROOT): boolean {
+  const out = join(root, 'out', 'renderer');
+  if (!existsSync(join(out, 'index.html'))) return false;
+  // No sources at all (a packaged app): the build shipped is the build.
+  if (!existsSync(join(root, 'src', 'renderer'))) return true;
+  try {
+    return readFileSync(join(root, 'out', STAMP_FILE), 'utf8') === rendererInputsStamp(root);
+  } catch {
+    return false; // built without a record (e.g. by `electron-vite build` alone): rebuild once
+  }
+}
+
+/** Records `stamp` (taken before the build read its inputs) as what `root`'s build is made from. */
+export function recordRendererInputs(stamp: string, root: string = PROJECT_ROOT): void {
+  writeFileSync(join(root, 'out', STAMP_FILE), stamp);
+}
+
+/**
+ * Returns the built renderer folder, building it first when it is missing or was made from
+ * other inputs (a source checkout; a packaged app ships no sources and never builds).
  */
 export function ensureRendererBuilt(log: (line: string) => void = console.log): string {
   const index = join(RENDERER_OUT, 'index.html');
-  // The build config counts as a source: changing how the renderer is built must rebuild it.
-  const sources = ['src/renderer', 'src/core', 'electron.vite.config.ts'].map((d) =>
-    newestMtime(join(PROJECT_ROOT, d)),
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources)) return RENDERER_OUT;
-  log(`[serve] building the renderer (${existsSync(index) ? 'sources changed' : 'first run'})…`);
+  if (rendererBuildIsFresh()) return RENDERER_OUT;
+  const stamp = rendererInputsStamp();
+  log(`[pairdesk] building the renderer into out/renderer (${existsSync(index) ? 'sources changed' : 'first run'})…`);
   const require = createRequire(import.meta.url);
   const cli = join(
     dirname(require.resolve('electron-vite/package.json')),
@@ -60,5 +95,6 @@ export function ensureRendererBuilt(log: (line: string) => void = console.log): 
   if (result.status !== 0 || !existsSync(join(RENDERER_OUT, 'index.html'))) {
     throw new Error('renderer build failed (see the output above)');
   }
+  recordRendererInputs(stamp);
   return RENDERER_OUT;
 }
