@@ -81,7 +81,9 @@ export function ensureRendererBuilt(log: (line: string) => void = console.log): 
   const index = join(RENDERER_OUT, 'index.html');
   if (rendererBuildIsFresh()) return RENDERER_OUT;
   const stamp = rendererInputsStamp();
-  log(`[pairdesk] building the renderer into out/renderer (${existsSync(index) ? 'sources changed' : 'first run'})…`);
+  log(
+    `[pairdesk] building the renderer into out/renderer (${existsSync(index) ? 'sources changed' : 'first run'})…`,
+  );
   const require = createRequire(import.meta.url);
   const cli = join(
     dirname(require.resolve('electron-vite/package.json')),
