@@ -1,20 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BinanceTestServer, sleep, waitFor } from './helpers/binanceTestServer';
-import { recordClient, type Recorded } from './helpers/harness';
+import {
+  closeFeedsAfterEach,
+  recordClient,
+  startTestServer,
+  type Recorded,
+} from './helpers/harness';
 
 let server: BinanceTestServer | null = null;
 let rec: Recorded | null = null;
 
-afterEach(async () => {
-  await rec?.client.stop();
-  await server?.close();
-  rec = null;
-  server = null;
-});
+closeFeedsAfterEach();
 
 describe('BinanceFeedClient connections', () => {
   it('opens one routed combined-stream connection per route and delivers data', async () => {
-    server = await BinanceTestServer.start();
+    server = await startTestServer();
     rec = recordClient(server, { symbols: ['BTCUSDT', 'ethusdt'], bookTicker: true });
     const { client } = rec;
     expect(client.state().state).toBe('stopped');
@@ -61,7 +61,7 @@ describe('BinanceFeedClient connections', () => {
   });
 
   it('routes the trade stream as configured (trade → /public) and decodes binary frames', async () => {
-    server = await BinanceTestServer.start({ binaryFrames: true });
+    server = await startTestServer({ binaryFrames: true });
     rec = recordClient(server, {
       symbols: ['SOLUSDT'],
       tradeStream: 'trade',
@@ -77,7 +77,7 @@ describe('BinanceFeedClient connections', () => {
   });
 
   it('stop() closes with 1000, goes stopped and never reconnects', async () => {
-    server = await BinanceTestServer.start();
+    server = await startTestServer();
     rec = recordClient(server, { symbols: ['BTCUSDT'] });
     rec.client.start();
     await waitFor(() => rec!.client.state().state === 'live', 3_000, 'live');

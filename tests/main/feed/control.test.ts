@@ -1,23 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BinanceFeedClient, FeedCapacityError } from '../../../src/main/feed';
 import { BinanceTestServer, sleep, waitFor } from './helpers/binanceTestServer';
-import { recordClient, type Recorded } from './helpers/harness';
+import {
+  closeFeedsAfterEach,
+  recordClient,
+  startTestServer,
+  type Recorded,
+} from './helpers/harness';
 
 let server: BinanceTestServer | null = null;
 let rec: Recorded | null = null;
 
-afterEach(async () => {
-  await rec?.client.stop();
-  await server?.close();
-  rec = null;
-  server = null;
-});
+closeFeedsAfterEach();
 
 const streamOf = (raw: string): string => raw.slice('{"stream":"'.length, raw.indexOf('"', 11));
 
 describe('live SUBSCRIBE / UNSUBSCRIBE', () => {
   it('adds and removes symbols over the open connections without reconnecting', async () => {
-    server = await BinanceTestServer.start();
+    server = await startTestServer();
     rec = recordClient(server, { symbols: ['BTCUSDT'], bookTicker: true });
     const { client } = rec;
     client.start();
@@ -65,7 +65,7 @@ describe('live SUBSCRIBE / UNSUBSCRIBE', () => {
   });
 
   it('queues changes made while connecting and sends them once open', async () => {
-    server = await BinanceTestServer.start();
+    server = await startTestServer();
     rec = recordClient(server, { symbols: ['BTCUSDT'] });
     rec.client.start();
     rec.client.addSymbol(['ETHUSDT', 'XRPUSDT']);
@@ -80,7 +80,7 @@ describe('live SUBSCRIBE / UNSUBSCRIBE', () => {
   });
 
   it('reports error replies {code,msg} matched by id', async () => {
-    server = await BinanceTestServer.start({ rejectStream: (s) => s.startsWith('bad') });
+    server = await startTestServer({ rejectStream: (s) => s.startsWith('bad') });
     rec = recordClient(server, { symbols: ['BTCUSDT'] });
     rec.client.start();
     await waitFor(() => rec!.client.state().state === 'live', 3_000, 'live');
@@ -99,7 +99,7 @@ describe('live SUBSCRIBE / UNSUBSCRIBE', () => {
   });
 
   it('a burst of 50 symbol changes stays under the control rate limit (server-side measure)', async () => {
-    server = await BinanceTestServer.start({ pingIntervalMs: 700 });
+    server = await startTestServer({ pingIntervalMs: 700 });
     rec = recordClient(server, { symbols: ['BTCUSDT'] });
     const { client } = rec;
     client.start();

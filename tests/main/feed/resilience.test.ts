@@ -1,22 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BinanceTestServer, sleep, waitFor } from './helpers/binanceTestServer';
-import { recordClient, type Recorded } from './helpers/harness';
+import {
+  closeFeedsAfterEach,
+  recordClient,
+  startTestServer,
+  type Recorded,
+} from './helpers/harness';
 
 let server: BinanceTestServer | null = null;
 let rec: Recorded | null = null;
 
-afterEach(async () => {
-  await rec?.client.stop();
-  await server?.close();
-  rec = null;
-  server = null;
-});
+closeFeedsAfterEach();
 
 const isLive = (): boolean => rec!.client.state().state === 'live';
 
 describe('reconnect with backoff', () => {
   it('server drop → live → backing_off → connecting → live, URL carries the current symbols, gap reported', async () => {
-    server = await BinanceTestServer.start();
+    server = await startTestServer();
     rec = recordClient(server, { symbols: ['BTCUSDT'] });
     const { client } = rec;
     client.start();
@@ -59,7 +59,7 @@ describe('reconnect with backoff', () => {
   });
 
   it('backs off exponentially (full jitter, injected random) and resets after a healthy period', async () => {
-    server = await BinanceTestServer.start();
+    server = await startTestServer();
     server.refuseNext = 3; // Binance's 1008 "Too many requests" answer to reconnect storms
     rec = recordClient(server, {
       symbols: ['BTCUSDT'],
@@ -82,7 +82,7 @@ describe('reconnect with backoff', () => {
   });
 
   it('stop() while backing off cancels the retry', async () => {
-    server = await BinanceTestServer.start();
+    server = await startTestServer();
     rec = recordClient(server, {
       symbols: ['BTCUSDT'],
       backoff: { initialMs: 300, maxMs: 300, factor: 2, resetAfterMs: 60_000 },
@@ -100,7 +100,7 @@ describe('reconnect with backoff', () => {
   });
 
   it('keeps retrying an unreachable server and stops cleanly', async () => {
-    const tmp = await BinanceTestServer.start();
+    const tmp = await startTestServer();
     const url = tmp.url;
     await tmp.close();
     rec = recordClient({ url } as BinanceTestServer, { symbols: ['BTCUSDT'] });
@@ -122,7 +122,7 @@ describe('reconnect with backoff', () => {
 
 describe('watchdog', () => {
   it('open but silent → stale → reconnect', async () => {
-    server = await BinanceTestServer.start();
+    server = await startTestServer();
     rec = recordClient(server, { symbols: ['BTCUSDT'], watchdogMs: 300 });
     rec.client.start();
     await waitFor(isLive, 3_000, 'live');
@@ -145,7 +145,7 @@ describe('watchdog', () => {
 
   it('a wrong-route subscription (acknowledged, then silent) never goes live and keeps tripping', async () => {
     // The server only serves @trade on /public; the client is configured for /market.
-    server = await BinanceTestServer.start({ deliverOn: { trade: ['public'] } });
+    server = await startTestServer({ deliverOn: { trade: ['public'] } });
     rec = recordClient(server, {
       symbols: ['BTCUSDT'],
       tradeStream: 'trade',
@@ -171,7 +171,7 @@ describe('watchdog', () => {
 
 describe('pings and lifetime', () => {
   it('answers server pings with pongs (ws autoPong) and counts them', async () => {
-    server = await BinanceTestServer.start();
+    server = await startTestServer();
     rec = recordClient(server, { symbols: ['BTCUSDT'] });
     rec.client.start();
     await waitFor(isLive, 3_000, 'live');
@@ -186,7 +186,7 @@ describe('pings and lifetime', () => {
   });
 
   it('rotates proactively before maxLifetime: make-before-break, stays live, no gap', async () => {
-    server = await BinanceTestServer.start({ dataIntervalMs: 10 });
+    server = await startTestServer({ dataIntervalMs: 10 });
     rec = recordClient(server, {
       symbols: ['BTCUSDT', 'ETHUSDT'],
       maxLifetimeMs: 500,
@@ -217,7 +217,7 @@ describe('pings and lifetime', () => {
   });
 
   it('rotation falls back to switching after the overlap when the new socket is silent', async () => {
-    server = await BinanceTestServer.start();
+    server = await startTestServer();
     rec = recordClient(server, {
       symbols: ['BTCUSDT'],
       maxLifetimeMs: 400,

@@ -7,7 +7,8 @@ import {
   type OverallStateEvent,
   type RouteStateEvent,
 } from '../../../../src/main/feed';
-import type { BinanceTestServer } from './binanceTestServer';
+import { afterEach } from 'vitest';
+import { BinanceTestServer, type TestServerOptions } from './binanceTestServer';
 
 export interface Recorded {
   client: BinanceFeedClient;
@@ -28,8 +29,30 @@ export const FAST: BinanceFeedClientOptions = {
   controlTimeoutMs: 2_000,
 };
 
+/** What the current test opened through startTestServer() and recordClient(), oldest first. */
+const opened: (() => Promise<unknown>)[] = [];
+
+/**
+ * Registers (once per test file) the cleanup after each test: every recorded client is stopped
+ * and every test server closed, newest first, so clients go before the server they talk to.
+ */
+export function closeFeedsAfterEach(): void {
+  afterEach(async () => {
+    for (const close of opened.splice(0).reverse()) await close();
+  });
+}
+
+/** A Binance-compatible test server on loopback, closed after the test. */
+export async function startTestServer(opts?: TestServerOptions): Promise<BinanceTestServer> {
+  const server = await BinanceTestServer.start(opts);
+  opened.push(() => server.close());
+  return server;
+}
+
+/** A feed client on `server` whose messages and events are recorded; stopped after the test. */
 export function recordClient(server: BinanceTestServer, opts: BinanceFeedClientOptions): Recorded {
   const client = new BinanceFeedClient({ ...FAST, baseUrl: server.url, ...opts });
+  opened.push(() => client.stop());
   const rec: Recorded = {
     client,
     messages: [],
