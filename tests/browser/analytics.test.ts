@@ -138,6 +138,24 @@ describe.skipIf(!HAS_CHROMIUM)('analytics tab in Chromium against serve --source
     );
     expect(await rowCount(page)).toBeGreaterThan(0);
     expect(seriesRequests).toBe(requestsBefore);
+
+    // Kalman δ and Ve are settings: δ = 1 is refused in place (never sent); 1e-4 recomputes.
+    const deltaField = page.getByTestId('input-kalman-delta');
+    await deltaField.fill('1');
+    expect(await page.getByRole('alert').filter({ hasText: 'Kalman δ' }).innerText()).toMatch(
+      /must be > 0 and < 1/,
+    );
+    await deltaField.fill('1e-4');
+    await deltaField.press('Enter');
+    await waitUntil(
+      'rows computed with Kalman δ = 1e-4',
+      () => page.evaluate(() => window.__pairdeskDebug?.analyticsSelection() ?? null),
+      (sel) => sel?.kalmanDelta === 1e-4 && sel.kalmanVe === 10,
+      10_000,
+    );
+    expect(await page.locator('.analytics-panel-hedge .chart-hint-inline').innerText()).toMatch(
+      /Kalman δ = 1e-4, Ve = 10/,
+    );
     for (const id of ['spread', 'zscore', 'hedge', 'correlation', 'volatility']) {
       await page.getByTestId(`analytics-chart-${id}`).waitFor();
       expect(

@@ -89,6 +89,8 @@ describe('selection change strip', () => {
     rollingWindow: 60,
     lookback: 10_000,
     hedgeMethod: 'static',
+    kalmanDelta: 1e-7,
+    kalmanVe: 10,
   };
 
   it('says nothing when the rows held are the wanted ones, or nothing is held', () => {
@@ -107,12 +109,14 @@ describe('selection change strip', () => {
       rollingWindow: 120,
       lookback: 100_000,
       hedgeMethod: 'kalman',
+      kalmanDelta: 1e-4,
+      kalmanVe: 0.001,
     };
     const text = selectionChangeText(all, held)!;
     expect(text).toMatch(/pair BTCUSDT\/ETHUSDT → SOLUSDT\/ETHUSDT/);
     expect(text).toMatch(/timeframe 1m → 1s/);
     expect(text).toMatch(/W 60 → 120/);
     expect(text).toMatch(/lookback 10[,\u202f\u00a0 ]?000 → 100[,\u202f\u00a0 ]?000/);
-    expect(text).toMatch(/hedge static OLS → Kalman$/);
+    expect(text).toMatch(/hedge static OLS → Kalman, Kalman δ 1e-7 → 1e-4, Ve 10 → 0\.001$/);
   });
 });

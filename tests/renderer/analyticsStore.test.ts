@@ -23,6 +23,7 @@ import {
 } from '../../src/renderer/state/analyticsStore';
 import { createSessionStore } from '../../src/renderer/state/sessionStore';
 import { SNAPSHOT, fakeApi, tick } from './helpers';
+import { KALMAN_DEFAULTS } from '../../src/core/stats/kalman';
 
 const SELECTION: AnalyticsSelection = {
   pairA: 'BTCUSDT',
@@ -31,6 +32,8 @@ const SELECTION: AnalyticsSelection = {
   rollingWindow: 60,
   lookback: 1000,
   hedgeMethod: 'static',
+  kalmanDelta: KALMAN_DEFAULTS.delta,
+  kalmanVe: KALMAN_DEFAULTS.ve,
 };
 
 /** Rows at minutes `from`..`to` (inclusive); z = t / 1000 so values identify their row. */

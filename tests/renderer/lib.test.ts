@@ -55,6 +55,27 @@ describe('number validation', () => {
         expect(settingsPatchSchema.safeParse({ [key]: check.value }).success).toBe(true);
     }
   });
+
+  it('Kalman δ and Ve: the UI accepts exactly what the schema accepts, at and around the bounds', () => {
+    const cases = {
+      kalmanDelta: ['0', '-1e-7', '1e-300', '1e-7', '0.5', '0.999999', '1', '1.5'],
+      kalmanVe: ['0', '-10', '1e-9', '10', '1e12', '1.000001e12', 'Infinity'],
+    } as const;
+    for (const [key, inputs] of Object.entries(cases) as [
+      keyof typeof cases,
+      readonly string[],
+    ][]) {
+      for (const raw of inputs) {
+        const ui = validateNumber(raw, NUMBER_RULES[key]);
+        const schema = settingsPatchSchema.safeParse({ [key]: Number(raw) }).success;
+        expect({ key, raw, ok: ui.ok }).toEqual({ key, raw, ok: schema });
+      }
+    }
+    expect(validateNumber('1', NUMBER_RULES.kalmanDelta)).toMatchObject({ error: /< 1/ });
+    expect(validateNumber('0', NUMBER_RULES.kalmanVe)).toMatchObject({
+      error: 'Kalman Ve must be > 0 and ≤ 1e12',
+    });
+  });
 });
 
 describe('keyboard shortcuts', () => {

@@ -12,7 +12,7 @@
  *   N + k rows since the load (only the last N are kept).
  * - betaRolling: OLS β of A on B over the last W rows (window ends at the row).
  * - betaKalman: Chan's (2013) filter, PRIOR β at the row (bars before it only), θ₀ = 0, null for
- *   the first W rows after the load (warm-up), KALMAN_DEFAULTS unless configured.
+ *   the first W rows after the load (warm-up), with the selection's δ and Ve.
  * - hedgeRatio by method:
  *   - rolling: betaRolling;
  *   - kalman: betaKalman;
@@ -30,7 +30,7 @@
  * Undefined values are NaN here and null in the contract; nothing throws on data.
  */
 import type { AnalyticsSelection } from '../contract/contract';
-import { KALMAN_DEFAULTS, KalmanHedge, type KalmanConfig, type KalmanStep } from '../stats/kalman';
+import { KalmanHedge, type KalmanStep } from '../stats/kalman';
 import { olsAB } from '../stats/ols';
 import { RollingCoMoments, RollingMoments } from '../stats/rolling';
 import { RollingReturnStats } from '../stats/rollingReturns';
@@ -50,7 +50,6 @@ export interface LiveAnalyticsConfig {
   graceMs?: number;
   /** Live static β re-estimated every this many new rows. Default 20. */
   staticRefitBars?: number;
-  kalman?: KalmanConfig;
 }
 
 /** Bars of one leg as columns (interval starts and closes), any order. */
@@ -213,7 +212,7 @@ export class LivePairAnalytics {
     this.prices = new RollingCoMoments(this.window);
     this.spreads = new RollingMoments(this.window);
     this.returns = new RollingReturnStats(this.window, config.tfMs);
-    this.kalman = new KalmanHedge(config.kalman ?? KALMAN_DEFAULTS);
+    this.kalman = new KalmanHedge({ delta: sel.kalmanDelta, ve: sel.kalmanVe });
     this.lookbackMoments =
       sel.hedgeMethod === 'static' ? new RollingCoMoments(Math.max(2, sel.lookback)) : null;
   }

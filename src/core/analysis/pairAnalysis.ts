@@ -96,7 +96,8 @@ export interface PairSummary {
   eg: { stat: number | null; pvalue: number | null; crit: CriticalValuesJson };
   half_life_bars: number | null;
   hurst: number | null;
-  kalman: { beta: number | null; alpha: number | null };
+  /** Final (posterior) Kalman β and α, and the δ and Ve the filter ran with. */
+  kalman: { beta: number | null; alpha: number | null; delta: number; ve: number };
   /** Plain-words reasons for every null above (empty when all is defined). */
   notes: string[];
 }
@@ -187,7 +188,8 @@ export function analyzePair(input: AlignedPair, options: PairAnalysisOptions): P
   if (!ols.ok && n > 0) notes.push(`OLS of A on B: ${ols.reason}`);
 
   // Kalman filter over every bar (prior state per bar, posterior at the end).
-  const kalman = kalmanFilter(a, b, options.kalman ?? KALMAN_DEFAULTS);
+  const kalmanConfig = options.kalman ?? KALMAN_DEFAULTS;
+  const kalman = kalmanFilter(a, b, kalmanConfig);
 
   const hedgeRatio = new Float64Array(n).fill(NaN);
   if (options.hedge === 'static') {
@@ -295,7 +297,7 @@ export function analyzePair(input: AlignedPair, options: PairAnalysisOptions): P
     eg: egOut,
     half_life_bars: halfLifeBars,
     hurst,
-    kalman: { beta: kBeta, alpha: kAlpha },
+    kalman: { beta: kBeta, alpha: kAlpha, delta: kalmanConfig.delta, ve: kalmanConfig.ve },
     notes,
   };
   return { series: { startMs, a, b, hedgeRatio, spread, zscore, correlation }, summary };

@@ -33,7 +33,7 @@ export function formatSummaryText(s: PairSummary): string[] {
     `EG coint    stat ${num(s.eg.stat, 5)}  p ${pval(s.eg.pvalue)}  ${crit(s.eg.crit)}${verdict(s.eg.pvalue, 'cointegrated', 'not cointegrated')}`,
     `half-life   ${s.half_life_bars === null ? 'n/a' : `${num(s.half_life_bars, 4)} bars`}`,
     `Hurst       ${num(s.hurst, 4)}`,
-    `Kalman      β ${num(s.kalman.beta)}  α ${num(s.kalman.alpha)} (final state)`,
+    `Kalman      β ${num(s.kalman.beta)}  α ${num(s.kalman.alpha)} (final state; δ ${s.kalman.delta}, Ve ${s.kalman.ve})`,
   ];
   for (const note of s.notes) lines.push(`note        ${note}`);
   return lines;

@@ -9,6 +9,8 @@ export function analyticsSelectionOf(s: AnalyticsSelection): AnalyticsSelection 
     rollingWindow: s.rollingWindow,
     lookback: s.lookback,
     hedgeMethod: s.hedgeMethod,
+    kalmanDelta: s.kalmanDelta,
+    kalmanVe: s.kalmanVe,
   };
 }
 
@@ -22,6 +24,8 @@ export function sameSelection(a: AnalyticsSelection | null, b: AnalyticsSelectio
     a.timeframe === b.timeframe &&
     a.rollingWindow === b.rollingWindow &&
     a.lookback === b.lookback &&
-    a.hedgeMethod === b.hedgeMethod
+    a.hedgeMethod === b.hedgeMethod &&
+    a.kalmanDelta === b.kalmanDelta &&
+    a.kalmanVe === b.kalmanVe
   );
 }

@@ -5,6 +5,7 @@
  * renderer never knows which transport it has.
  */
 import type { Bar, RejectReason, Timeframe } from '../market/types';
+import { KALMAN_DEFAULTS } from '../stats/kalman';
 
 /** Feed connection health, as published by the feed client. */
 export type ConnectionState = 'connecting' | 'live' | 'stale' | 'backing_off' | 'stopped';
@@ -86,6 +87,13 @@ export interface Settings {
   /** |z| that raises an alert. */
   alertThreshold: number;
   hedgeMethod: HedgeMethod;
+  /**
+   * Kalman hedge (Chan 2013): state random-walk intensity δ, Vw = δ/(1−δ)·I, in (0, 1), and
+   * observation noise variance Ve in price-of-A units squared, > 0. Defaults suit
+   * BTCUSDT/ETHUSDT-scale prices (src/core/stats/kalman.ts explains the choice).
+   */
+  kalmanDelta: number;
+  kalmanVe: number;
   theme: Theme;
   activeTab: TabId;
   /** Window and panel layout. */
@@ -112,6 +120,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   lookback: 1000,
   alertThreshold: 2,
   hedgeMethod: 'static',
+  kalmanDelta: KALMAN_DEFAULTS.delta,
+  kalmanVe: KALMAN_DEFAULTS.ve,
   theme: 'dark',
   activeTab: 'prices',
   layout: { sidebarWidth: 260, window: null },
@@ -183,6 +193,9 @@ export interface AnalyticsSelection {
   rollingWindow: number;
   lookback: number;
   hedgeMethod: HedgeMethod;
+  /** Kalman δ and Ve (see Settings): the Kalman β is drawn whatever the hedge method. */
+  kalmanDelta: number;
+  kalmanVe: number;
 }
 
 export interface AnalyticsSeries {

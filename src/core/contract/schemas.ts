@@ -13,6 +13,8 @@ import type { RequestChannel, RequestOf } from './contract';
 /** Upper-case Binance-style symbol, e.g. `BTCUSDT`. */
 export const SYMBOL_PATTERN = /^[A-Z0-9]{2,30}$/;
 export const MAX_BARS_LIMIT = 100_000;
+/** Largest Kalman observation variance Ve accepted (price² units; BTC's default is 10). */
+export const KALMAN_VE_MAX = 1e12;
 
 const TIMEFRAME_VALUES = ['1s', '1m', '5m'] as const satisfies readonly Timeframe[];
 const SOURCE_VALUES = ['live', 'demo', 'replay'] as const satisfies readonly SourceKind[];
@@ -47,6 +49,9 @@ export const settingsPatchSchema: z.ZodType<SettingsPatch> = z
     lookback: z.number().int().min(20).max(MAX_BARS_LIMIT),
     alertThreshold: z.number().positive().max(20),
     hedgeMethod: z.enum(['static', 'rolling', 'kalman']),
+    // δ = 1 would make the state noise δ/(1−δ) infinite.
+    kalmanDelta: z.number().gt(0).lt(1),
+    kalmanVe: z.number().positive().max(KALMAN_VE_MAX),
     theme: z.enum(['dark', 'light']),
     activeTab: z.enum(['prices', 'analytics']),
     layout: z

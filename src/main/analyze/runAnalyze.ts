@@ -17,6 +17,7 @@ import {
 } from '../../core/analysis/pairAnalysis';
 import { TIMEFRAME_MS, type Timeframe } from '../../core/market/types';
 import { alignCloses } from '../../core/stats/align';
+import type { KalmanConfig } from '../../core/stats/kalman';
 import { ingestFiles, type IngestStats } from './ingestFiles';
 
 export interface AnalyzeOptions {
@@ -28,6 +29,8 @@ export interface AnalyzeOptions {
   window: number;
   lookback?: number;
   hedge: HedgeMethod;
+  /** Kalman δ and Ve (default KALMAN_DEFAULTS). */
+  kalman?: KalmanConfig;
   /** analytics.csv path (not written when undefined). */
   csvPath?: string;
   /** summary.json path (not written when undefined). */
@@ -88,6 +91,7 @@ export async function runAnalyze(options: AnalyzeOptions): Promise<AnalyzeResult
     window: options.window,
     hedge: options.hedge,
     lookback: options.lookback,
+    kalman: options.kalman,
   });
   for (const sym of [options.symbolA, options.symbolB]) {
     if ((bars.get(sym)?.length ?? 0) === 0) {

@@ -26,6 +26,7 @@ import {
   type SymbolPrice,
   SettingsPatch,
 } from '../../core/contract/contract';
+import { parseRequest, settingsPatchSchema } from '../../core/contract/schemas';
 import { applySettingsPatch } from '../../core/contract/settingsPatch';
 import { BarEventBatcher } from '../../core/events/barEventBatcher';
 import { TIMEFRAME_MS, type Bar } from '../../core/market/types';
@@ -73,7 +74,14 @@ const CAPTURE_FILE = /\.(ndjson|jsonl)(\.gz)?$/i;
 function storedSettings(store: PairDeskStore): Settings {
   const raw = store.getSetting(SETTINGS_KEY);
   const merged: Settings = { ...DEFAULT_SETTINGS, layout: { ...DEFAULT_SETTINGS.layout } };
-  if (raw && typeof raw === 'object') Object.assign(merged, raw as Partial<Settings>);
+  if (!raw || typeof raw !== 'object') return merged;
+  // Field by field: a value the settings schema refuses (an older version's, a hand-edited
+  // database) falls back to its default instead of reaching the services.
+  for (const [key, value] of Object.entries(raw)) {
+    if (settingsPatchSchema.safeParse({ [key]: value }).success) {
+      Object.assign(merged, { [key]: value });
+    }
+  }
   return merged;
 }
 
@@ -236,6 +244,9 @@ export class PairDeskServices implements ContractHost {
   }
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
+    // The transports validate too; this keeps every caller (CLI, tests, adapters) to the schema,
+    // so e.g. a Kalman δ of 1 can never reach the analytics worker.
+    parseRequest('settings.update', patch);
     const next = normalisePair(applySettingsPatch(this.settingsValue, patch));
     if (patch.pairA !== undefined && patch.pairB !== undefined && patch.pairA === patch.pairB) {
       throw new Error('pair A and pair B must be different symbols');

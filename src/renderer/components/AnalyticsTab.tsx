@@ -9,7 +9,7 @@ import { formatFixed, formatInteger, sentence, significantDigits } from '../lib/
 import { analyticsStore, useAnalytics } from '../state/analyticsStore';
 import { useSession } from '../state/sessionStore';
 import { AnalyticsPanel } from './analytics/AnalyticsPanel';
-import { HEDGE_LABEL, selectionChangeText } from './analytics/selectionChange';
+import { formatKalman, HEDGE_LABEL, selectionChangeText } from './analytics/selectionChange';
 import { StationarityPanel } from './analytics/StationarityPanel';
 
 function useWarmupText(): string | null {
@@ -82,6 +82,8 @@ export function AnalyticsTab() {
   const k = settings.alertThreshold;
   const pairA = selection?.pairA ?? settings.pairA;
   const pairB = selection?.pairB ?? settings.pairB;
+  const kalmanDelta = selection?.kalmanDelta ?? settings.kalmanDelta;
+  const kalmanVe = selection?.kalmanVe ?? settings.kalmanVe;
   return (
     <div className="analytics-layout">
       <div className="analytics-main">
@@ -116,7 +118,7 @@ export function AnalyticsTab() {
           <AnalyticsPanel
             id="hedge"
             title="Hedge ratio"
-            subtitle="A on B; the β in use is highlighted"
+            subtitle={`A on B; Kalman δ = ${formatKalman(kalmanDelta)}, Ve = ${formatKalman(kalmanVe)}`}
             testId="analytics-chart-hedge"
             ariaLabel="Rolling OLS and Kalman hedge ratios and the one in use, times in UTC"
           />

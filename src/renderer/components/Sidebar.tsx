@@ -365,6 +365,22 @@ function AnalysisSection() {
           </select>
         </div>
       </div>
+      <div className="pair-grid">
+        <NumberField
+          label="Kalman δ"
+          value={settings.kalmanDelta}
+          rule={NUMBER_RULES.kalmanDelta}
+          testId="input-kalman-delta"
+          onCommit={(v) => void saveSettings({ kalmanDelta: v })}
+        />
+        <NumberField
+          label="Kalman Ve"
+          value={settings.kalmanVe}
+          rule={NUMBER_RULES.kalmanVe}
+          testId="input-kalman-ve"
+          onCommit={(v) => void saveSettings({ kalmanVe: v })}
+        />
+      </div>
     </Section>
   );
 }

@@ -29,6 +29,8 @@ export interface NumberRule {
   integer: boolean;
   /** When true, `min` itself is not allowed (e.g. a threshold must be > 0). */
   exclusiveMin?: boolean;
+  /** When true, `max` itself is not allowed (Kalman δ must be < 1). */
+  exclusiveMax?: boolean;
 }
 
 /** Numeric inputs of the sidebar, with the same bounds as the settings schema. */
@@ -38,7 +40,22 @@ export const NUMBER_RULES = {
   alertThreshold: { label: 'Alert threshold', min: 0, max: 20, integer: false, exclusiveMin: true },
   replaySpeed: { label: 'Replay speed', min: 0, max: 10_000, integer: false, exclusiveMin: true },
   sidebarWidth: { label: 'Sidebar width', min: 160, max: 800, integer: true },
+  kalmanDelta: {
+    label: 'Kalman δ',
+    min: 0,
+    max: 1,
+    integer: false,
+    exclusiveMin: true,
+    exclusiveMax: true,
+  },
+  // KALMAN_VE_MAX in the schema.
+  kalmanVe: { label: 'Kalman Ve', min: 0, max: 1e12, integer: false, exclusiveMin: true },
 } as const satisfies Record<string, NumberRule>;
+
+/** A bound as people write it: 100000, but 1e12 rather than 1000000000000. */
+function bound(value: number): string {
+  return Math.abs(value) >= 1e7 ? value.toExponential().replace('e+', 'e') : String(value);
+}
 
 export function validateNumber(raw: string, rule: NumberRule): Validation<number> {
   const text = raw.trim();
@@ -49,9 +66,11 @@ export function validateNumber(raw: string, rule: NumberRule): Validation<number
     return { ok: false, error: `${rule.label} must be a whole number` };
   }
   const belowMin = rule.exclusiveMin ? value <= rule.min : value < rule.min;
-  if (belowMin || value > rule.max) {
-    const lower = rule.exclusiveMin ? `> ${rule.min}` : `≥ ${rule.min}`;
-    return { ok: false, error: `${rule.label} must be ${lower} and ≤ ${rule.max}` };
+  const aboveMax = rule.exclusiveMax ? value >= rule.max : value > rule.max;
+  if (belowMin || aboveMax) {
+    const lower = `${rule.exclusiveMin ? '>' : '≥'} ${bound(rule.min)}`;
+    const upper = `${rule.exclusiveMax ? '<' : '≤'} ${bound(rule.max)}`;
+    return { ok: false, error: `${rule.label} must be ${lower} and ${upper}` };
   }
   return { ok: true, value };
 }

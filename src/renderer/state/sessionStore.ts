@@ -280,6 +280,8 @@ const KEY_LABELS: Partial<Record<keyof Settings, string>> = {
   rollingWindow: 'rolling window',
   alertThreshold: 'alert threshold',
   hedgeMethod: 'hedge method',
+  kalmanDelta: 'Kalman δ',
+  kalmanVe: 'Kalman Ve',
   replaySpeed: 'replay speed',
   replayFile: 'replay file',
   activeTab: 'tab',

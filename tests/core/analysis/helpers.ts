@@ -1,6 +1,7 @@
 /** Seeded data for the live-analytics tests (and bench/analyticsLive.ts). */
 import type { AnalyticsSelection, HedgeMethod } from '../../../src/core/contract/contract';
 import { mulberry32 as rng } from '../../support/prng';
+import { KALMAN_DEFAULTS } from '../../../src/core/stats/kalman';
 
 export { rng };
 
@@ -51,6 +52,8 @@ export function pairSelection(method: HedgeMethod, W: number, N: number): Analyt
     rollingWindow: W,
     lookback: N,
     hedgeMethod: method,
+    kalmanDelta: KALMAN_DEFAULTS.delta,
+    kalmanVe: KALMAN_DEFAULTS.ve,
   };
 }
 

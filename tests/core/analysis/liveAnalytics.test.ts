@@ -12,7 +12,12 @@ import { LivePairAnalytics } from '../../../src/core/analysis/liveAnalytics';
 import { analyzePair } from '../../../src/core/analysis/pairAnalysis';
 import type { HedgeMethod } from '../../../src/core/contract/contract';
 import { computePairAnalytics } from '../../../src/core/stats/engine';
-import { kalmanFilter, KALMAN_DEFAULTS } from '../../../src/core/stats/kalman';
+import {
+  kalmanFilter,
+  KALMAN_CHAN,
+  KALMAN_DEFAULTS,
+  type KalmanConfig,
+} from '../../../src/core/stats/kalman';
 import { olsAB } from '../../../src/core/stats/ols';
 import { rollingMean, rollingStd } from '../../../src/core/stats/rolling';
 import { cointegratedPair, mismatch, pairSelection as sel, startTimes, T0, TF } from './helpers';
@@ -27,9 +32,10 @@ function run(
   a: Float64Array,
   b: Float64Array,
   refit = 1_000_000,
+  kalman: KalmanConfig = KALMAN_DEFAULTS,
 ): LivePairAnalytics {
   const la = new LivePairAnalytics({
-    selection: sel(method, W, N),
+    selection: { ...sel(method, W, N), kalmanDelta: kalman.delta, kalmanVe: kalman.ve },
     tfMs: TF,
     staticRefitBars: refit,
   });
@@ -61,6 +67,7 @@ function checkAgainstBatch(
   from: number,
   to: number,
   staticBeta?: number,
+  kalman: KalmanConfig = KALMAN_DEFAULTS,
 ): void {
   const A = a.subarray(from, to);
   const B = b.subarray(from, to);
@@ -79,7 +86,7 @@ function checkAgainstBatch(
   expectClose(cols.correlation, tail(batch.corr), 'correlation');
   expectClose(cols.volA, tail(batch.volA), 'volA');
   expectClose(cols.volB, tail(batch.volB), 'volB');
-  const k = kalmanFilter(A, B, KALMAN_DEFAULTS).priorBeta.map((v, i) => (i >= W ? v : NaN));
+  const k = kalmanFilter(A, B, kalman).priorBeta.map((v, i) => (i >= W ? v : NaN));
   expectClose(cols.betaKalman, tail(k), 'betaKalman');
   let spread: Float64Array;
   let hedge: Float64Array;
@@ -91,7 +98,7 @@ function checkAgainstBatch(
   } else {
     const ap = analyzePair(
       { startMs: startTimes(from, n), a: A, b: B },
-      { pair: 'BTCUSDT/ETHUSDT', timeframe: '1s', window: W, hedge: method },
+      { pair: 'BTCUSDT/ETHUSDT', timeframe: '1s', window: W, hedge: method, kalman },
     );
     spread = ap.series.spread;
     hedge = ap.series.hedgeRatio;
@@ -127,6 +134,27 @@ describe('LivePairAnalytics vs batch', () => {
       expectClose(fresh.series(N).zscore, ap.series.zscore, 'analyzePair(lookback) zscore');
     });
   }
+
+  it("kalman: the selection's δ and Ve (Chan's values) drive the filter, live and at the load", () => {
+    const W = 30;
+    const N = 500;
+    const hist = 800;
+    const la = run('kalman', W, N, hist, 700, a, b, 1_000_000, KALMAN_CHAN);
+    checkAgainstBatch(
+      la.series(N),
+      'kalman',
+      W,
+      a,
+      b,
+      hist - N,
+      hist + 700,
+      undefined,
+      KALMAN_CHAN,
+    );
+    // And they matter: the default δ and Ve give another β.
+    const byDefault = run('kalman', W, N, hist, 700, a, b);
+    expect(mismatch(la.series(N).betaKalman, byDefault.series(N).betaKalman)).not.toBeNull();
+  });
 
   it('static: β = OLS over the lookback at the load (analyzePair), fixed until the re-estimate', () => {
     const W = 25;

@@ -10,6 +10,7 @@ import { coint } from '../../../src/core/stats/coint';
 import { halfLife, hurstExponent } from '../../../src/core/stats/meanReversion';
 import { olsAB } from '../../../src/core/stats/ols';
 import { cointegratedPair, rng } from './helpers';
+import { KALMAN_DEFAULTS } from '../../../src/core/stats/kalman';
 
 const selection: AnalyticsSelection = {
   pairA: 'BTCUSDT',
@@ -18,6 +19,8 @@ const selection: AnalyticsSelection = {
   rollingWindow: 30,
   lookback: 1000,
   hedgeMethod: 'static',
+  kalmanDelta: KALMAN_DEFAULTS.delta,
+  kalmanVe: KALMAN_DEFAULTS.ve,
 };
 
 describe('stationarityReport', () => {

@@ -22,6 +22,7 @@ import { coint } from '../../../src/core/stats/coint';
 import { analyzePair } from '../../../src/core/analysis/pairAnalysis';
 import type { Bar } from '../../../src/core/market/types';
 import { cointegratedPair, mismatch } from '../../core/analysis/helpers';
+import { KALMAN_DEFAULTS } from '../../../src/core/stats/kalman';
 
 const TF = 1000;
 const T0 = 1_700_000_000_000;
@@ -34,6 +35,8 @@ function selection(over: Partial<AnalyticsSelection> = {}): AnalyticsSelection {
     rollingWindow: 20,
     lookback: 500,
     hedgeMethod: 'rolling',
+    kalmanDelta: KALMAN_DEFAULTS.delta,
+    kalmanVe: KALMAN_DEFAULTS.ve,
     ...over,
   };
 }

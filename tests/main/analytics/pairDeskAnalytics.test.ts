@@ -99,4 +99,33 @@ describe('PairDeskServices analytics (demo source, SQLite, worker)', () => {
     const series = await app.host.handle('analytics.series', { limit: 10 });
     expect(series.selection.rollingWindow).toBe(12);
   }, 20_000);
+
+  it('Kalman δ and Ve are settings: a change recomputes with them; out-of-range values are refused', async () => {
+    const before = events.length;
+    const settings = await app.host.handle('settings.update', {
+      kalmanDelta: 1e-4,
+      kalmanVe: 1e-3,
+    });
+    expect([settings.kalmanDelta, settings.kalmanVe]).toEqual([1e-4, 1e-3]);
+    await waitFor(
+      () =>
+        events.slice(before).some((e) => {
+          if (e.event !== 'analytics') return false;
+          const p = e.payload as EventMap['analytics'];
+          return p.reset && p.selection.kalmanDelta === 1e-4 && p.selection.kalmanVe === 1e-3;
+        }),
+      10_000,
+      'reset event with the new Kalman settings',
+    );
+    for (const patch of [
+      { kalmanDelta: 1 },
+      { kalmanDelta: 0 },
+      { kalmanVe: 0 },
+      { kalmanVe: -1 },
+    ]) {
+      await expect(app.host.handle('settings.update', patch)).rejects.toThrow(/kalman/);
+    }
+    const series = await app.host.handle('analytics.series', { limit: 10 });
+    expect([series.selection.kalmanDelta, series.selection.kalmanVe]).toEqual([1e-4, 1e-3]);
+  }, 20_000);
 });

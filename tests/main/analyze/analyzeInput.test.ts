@@ -186,7 +186,12 @@ describe('degenerate input → nulls and plain notes, exit 0, no NaN', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const s = summaryOf(json);
     expect(s.bars).toBe(0);
-    expect(numbersIn({ ...s, bars: undefined, window: undefined })).toEqual([]);
+    // No result is a number; only the settings echoed back are (bars, W, Kalman δ and Ve).
+    const { delta, ve, ...kalmanResults } = s.kalman;
+    expect(numbersIn({ ...s, bars: undefined, window: undefined, kalman: kalmanResults })).toEqual(
+      [],
+    );
+    expect([delta, ve]).toEqual([1e-7, 10]);
     expect(s.notes).toContain('no MARKET trades of ETHUSDT in the input');
     expect(s.notes.some((n) => n.startsWith('no aligned bars'))).toBe(true);
     expect(readFileSync(csv, 'utf8')).toBe(`${HEADER}\n`);
@@ -208,7 +213,7 @@ describe('degenerate input → nulls and plain notes, exit 0, no NaN', () => {
     const s = summaryOf(json);
     expect(s.bars).toBe(3);
     expect(s.ols.beta).not.toBeNull();
-    expect(s.kalman).toEqual({ beta: null, alpha: null });
+    expect(s.kalman).toEqual({ beta: null, alpha: null, delta: 1e-7, ve: 10 });
     expect(s.adf.stat).toBeNull();
     expect(s.adf.crit).toEqual({ '1%': null, '5%': null, '10%': null });
     expect(s.eg.stat).toBeNull();

@@ -227,6 +227,55 @@ for (const fx of fixtures) {
         expect(rel(spread[i], a[i] - hedge[i] * b[i])).toBeLessThanOrEqual(1e-12);
     });
 
+    it("--kalman-delta/--kalman-ve: Chan's δ and Ve give the reference filter's β, echoed in the summary", async () => {
+      const ccsv = tmp.file(`${fx.name}.chan.csv`);
+      const cjson = tmp.file(`${fx.name}.chan.json`);
+      const r = await runAnalyzeCli([
+        capture,
+        '--pair',
+        'BTCUSDT/ETHUSDT',
+        '--hedge',
+        'kalman',
+        '--kalman-delta',
+        '1e-4',
+        '--kalman-ve',
+        '0.001',
+        '--out',
+        ccsv,
+        '--json',
+        cjson,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const k = fx.kalman.find((x) => x.delta === 1e-4 && x.ve === 1e-3);
+      expect(k).toBeDefined();
+      if (!k) return;
+      const hedge = readAnalyticsCsv(ccsv).col('hedge_ratio');
+      expect(
+        maxRel(
+          hedge,
+          k.priorBeta.map((v, i) => (i < W ? NaN : v)),
+        ),
+      ).toBeLessThanOrEqual(KALMAN_REL);
+      const s = JSON.parse(readFileSync(cjson, 'utf8')) as PairSummary;
+      const n = k.beta.length;
+      expect(rel(s.kalman.beta as number, k.beta[n - 1])).toBeLessThanOrEqual(KALMAN_REL);
+      expect(rel(s.kalman.alpha as number, k.alpha[n - 1])).toBeLessThanOrEqual(KALMAN_REL);
+      expect([s.kalman.delta, s.kalman.ve]).toEqual([1e-4, 1e-3]);
+      expect(summary.kalman.beta).not.toBe(s.kalman.beta);
+
+      const bad = await runAnalyzeCli([
+        capture,
+        '--pair',
+        'BTCUSDT/ETHUSDT',
+        '--kalman-delta',
+        '1',
+      ]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--kalman-delta must be > 0 and < 1/);
+      const badVe = await runAnalyzeCli([capture, '--pair', 'BTCUSDT/ETHUSDT', '--kalman-ve', '0']);
+      expect(badVe.stderr).toMatch(/--kalman-ve must be > 0/);
+    });
+
     it('--lookback N keeps only the last N aligned bars', async () => {
       const lcsv = tmp.file(`${fx.name}.lookback.csv`);
       const ljson = tmp.file(`${fx.name}.lookback.json`);

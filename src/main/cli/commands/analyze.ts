@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { HEDGE_METHODS, type HedgeMethod } from '../../../core/analysis/pairAnalysis';
 import { formatSummaryText } from '../../../core/analysis/summaryText';
 import { TIMEFRAMES, type Timeframe } from '../../../core/market/types';
+import { KALMAN_DEFAULTS } from '../../../core/stats/kalman';
 import type { IngestStats } from '../../analyze/ingestFiles';
 import {
   numberOption,
@@ -102,6 +103,16 @@ export const analyzeCommand: CliCommand = {
       description: 'Hedge ratio: static OLS, rolling OLS over W, or Kalman prior β',
       default: 'static',
     },
+    'kalman-delta': {
+      type: 'string',
+      valueName: 'δ',
+      description: `Kalman state random-walk intensity δ, Vw = δ/(1−δ)·I, in (0, 1) (default ${KALMAN_DEFAULTS.delta})`,
+    },
+    'kalman-ve': {
+      type: 'string',
+      valueName: 'Ve',
+      description: `Kalman observation noise variance, in A's price units squared, > 0 (default ${KALMAN_DEFAULTS.ve})`,
+    },
     out: {
       type: 'string',
       valueName: 'FILE',
@@ -131,6 +142,15 @@ export const analyzeCommand: CliCommand = {
     if (!(HEDGE_METHODS as readonly string[]).includes(hedge)) {
       throw new UsageError(`--hedge must be one of ${HEDGE_METHODS.join(', ')}, got "${hedge}"`);
     }
+    const kalman = {
+      delta: numberOption(args, 'kalman-delta', { min: 0, max: 1 }) ?? KALMAN_DEFAULTS.delta,
+      ve: numberOption(args, 'kalman-ve', { min: 0 }) ?? KALMAN_DEFAULTS.ve,
+    };
+    // numberOption's bounds are inclusive; δ must be strictly inside (0, 1) and Ve above 0.
+    if (kalman.delta <= 0 || kalman.delta >= 1) {
+      throw new UsageError(`--kalman-delta must be > 0 and < 1, got "${kalman.delta}"`);
+    }
+    if (kalman.ve <= 0) throw new UsageError(`--kalman-ve must be > 0, got "${kalman.ve}"`);
     const csvPath = stringOption(args, 'out');
     const jsonPath = stringOption(args, 'json');
     if (csvPath === '' || jsonPath === '')
@@ -148,6 +168,7 @@ export const analyzeCommand: CliCommand = {
         window,
         lookback,
         hedge: hedge as HedgeMethod,
+        kalman,
         csvPath,
         jsonPath,
       });

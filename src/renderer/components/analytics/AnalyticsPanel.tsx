@@ -136,7 +136,13 @@ export function AnalyticsPanel({ id, title, subtitle, bottom = false, testId, ar
     <section className={`chart-panel analytics-panel analytics-panel-${id}`} aria-label={title}>
       <header className="chart-header analytics-header">
         <h2 className="chart-symbol">{title}</h2>
-        <span className="chart-hint-inline muted">{subtitle}</span>
+        {/* Cut with an ellipsis when the legend needs the room: the whole text on hover. */}
+        <span
+          className="chart-hint-inline muted"
+          title={typeof subtitle === 'string' ? subtitle : undefined}
+        >
+          {subtitle}
+        </span>
         <LastValues id={id} config={config} axis={axis} />
         {simulated && <span className="badge badge-simulated">SIMULATED</span>}
       </header>

@@ -7,6 +7,12 @@ import type { AnalyticsSelection, HedgeMethod } from '../../../core/contract/con
 import { sameSelection } from '../../../core/contract/analyticsSelection';
 import { formatInteger } from '../../lib/format';
 
+/** δ and Ve, exact and short: 1e-7, 2.5e-6, 0.001, 10, 1e+6 (exponent below 1e-3 and from 1e6). */
+export function formatKalman(value: number): string {
+  const size = Math.abs(value);
+  return size !== 0 && (size < 1e-3 || size >= 1e6) ? value.toExponential() : String(value);
+}
+
 export const HEDGE_LABEL: Record<HedgeMethod, string> = {
   static: 'static OLS',
   rolling: 'rolling OLS',
@@ -39,5 +45,13 @@ export function selectionChangeText(
   if (wanted.hedgeMethod !== held.hedgeMethod) {
     changes.push(`hedge ${HEDGE_LABEL[held.hedgeMethod]} → ${HEDGE_LABEL[wanted.hedgeMethod]}`);
   }
+  const kalman: string[] = [];
+  if (wanted.kalmanDelta !== held.kalmanDelta) {
+    kalman.push(`δ ${formatKalman(held.kalmanDelta)} → ${formatKalman(wanted.kalmanDelta)}`);
+  }
+  if (wanted.kalmanVe !== held.kalmanVe) {
+    kalman.push(`Ve ${formatKalman(held.kalmanVe)} → ${formatKalman(wanted.kalmanVe)}`);
+  }
+  if (kalman.length > 0) changes.push(`Kalman ${kalman.join(', ')}`);
   return `Recomputing from stored bars: ${changes.join(', ')}`;
 }
