@@ -198,7 +198,7 @@ def main():
         "hedge": "static",
         "window": W,
         "bars": len(a),
-        "ols": {"beta": beta, "alpha": alpha, "r2": ols.rsquared},
+        "ols": {"beta": beta, "alpha": alpha, "r2": ols.rsquared, "se_beta": ols.bse[0]},
         "adf": {
             "stat": adf[0],
             "pvalue": adf[1],

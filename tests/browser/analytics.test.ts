@@ -215,6 +215,11 @@ describe.skipIf(!HAS_CHROMIUM)('analytics tab in Chromium against serve --source
     expect(await page.getByTestId('stationarity-eg-pvalue').innerText()).toMatch(pvalue);
     expect(await page.getByTestId('stationarity-adf-stat').innerText()).toMatch(statistic);
     expect(await page.getByTestId('stationarity-adf-pvalue').innerText()).toMatch(pvalue);
+    // The hedge regression Engle–Granger starts from: β ± se(β), R².
+    expect(await page.getByTestId('stationarity-ols-beta').innerText()).toMatch(
+      /^−?[\d,]+\.\d+ ± [\d,]+\.\d+$/,
+    );
+    expect(await page.getByTestId('stationarity-ols-r2').innerText()).toMatch(/^−?\d\.\d{4}$/);
     const eg = await page.getByTestId('stationarity-eg').innerText();
     const adf = await page.getByTestId('stationarity-adf').innerText();
     const reading = await page.getByTestId('stationarity-reading').innerText();

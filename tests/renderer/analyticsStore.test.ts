@@ -107,6 +107,7 @@ const REPORT: StationarityReport = {
   computedAtMs: 1_000,
   durationMs: 42,
   bars: 1000,
+  hedgeRegression: { beta: 19.87654, alpha: 1234.5, r2: 0.9912, seBeta: 0.01234 },
   engleGranger: {
     ok: true,
     stat: -3.9,
@@ -496,6 +497,11 @@ describe('stationarity panel', () => {
     expect(html).toContain('variance of lagged differences');
     expect(html).toContain(REPORT.reading);
     expect(html).toContain('took <span class="num">42 ms</span>');
+    // The hedge regression comes first: β to the digits its standard error supports.
+    expect(html.indexOf('stationarity-ols')).toBeLessThan(html.indexOf('stationarity-eg'));
+    expect(html).toContain('19.877<span class="muted"> ± 0.012</span>');
+    expect(html).toContain('0.9912');
+    expect(html).toMatch(/α = 1,?234\.50/);
   });
 
   it('shows degenerate outcomes as their reason and never NaN', () => {

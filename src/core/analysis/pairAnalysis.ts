@@ -85,7 +85,8 @@ export interface PairSummary {
   /** First / last aligned interval start (ISO-8601 UTC), null without bars. */
   from: string | null;
   to: string | null;
-  ols: { beta: number | null; alpha: number | null; r2: number | null };
+  /** Static OLS of A on B with intercept over the lookback; se_beta = standard error of β. */
+  ols: { beta: number | null; alpha: number | null; r2: number | null; se_beta: number | null };
   adf: {
     stat: number | null;
     pvalue: number | null;
@@ -291,8 +292,13 @@ export function analyzePair(input: AlignedPair, options: PairAnalysisOptions): P
     from: isoOrNull(startMs[0]),
     to: isoOrNull(startMs[n - 1]),
     ols: ols.ok
-      ? { beta: finiteOrNull(ols.beta), alpha: finiteOrNull(ols.alpha), r2: finiteOrNull(ols.r2) }
-      : { beta: null, alpha: null, r2: null },
+      ? {
+          beta: finiteOrNull(ols.beta),
+          alpha: finiteOrNull(ols.alpha),
+          r2: finiteOrNull(ols.r2),
+          se_beta: finiteOrNull(ols.seBeta),
+        }
+      : { beta: null, alpha: null, r2: null, se_beta: null },
     adf: adfOut,
     eg: egOut,
     half_life_bars: halfLifeBars,

@@ -10,6 +10,7 @@ import type { AnalyticsSelection, StationarityReport, TestOutcome } from '../con
 import { adfuller } from '../stats/adf';
 import { coint } from '../stats/coint';
 import { halfLife, hurstExponent } from '../stats/meanReversion';
+import { olsAB } from '../stats/ols';
 
 export interface StationarityInput {
   selection: AnalyticsSelection;
@@ -176,6 +177,13 @@ export function stationarityReport(input: StationarityInput): StationarityBody {
   const n = Math.min(input.a.length, input.b.length);
   const method = `${input.selection.hedgeMethod}-hedge`;
   const eg = engleGranger(input);
+  const ols =
+    n >= 3 ? olsAB(Array.from(input.a).slice(0, n), Array.from(input.b).slice(0, n)) : null;
+  const finite = (x: number): boolean => Number.isFinite(x);
+  const hedgeRegression =
+    ols?.ok && [ols.beta, ols.alpha, ols.r2, ols.seBeta].every(finite)
+      ? { beta: ols.beta, alpha: ols.alpha, r2: ols.r2, seBeta: ols.seBeta }
+      : null;
   const s = definedValues(input.spread);
   const adf = adfOnSpread(s, method);
   let halfLifeBars: number | null = null;
@@ -190,6 +198,7 @@ export function stationarityReport(input: StationarityInput): StationarityBody {
   return {
     selection: { ...input.selection },
     bars: n,
+    hedgeRegression,
     engleGranger: eg,
     adf,
     halfLifeBars,

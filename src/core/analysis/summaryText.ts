@@ -28,7 +28,7 @@ export function formatSummaryText(s: PairSummary): string[] {
   const lines = [
     `pair        ${s.pair} (A = ${s.pair.split('/')[0]}, B = ${s.pair.split('/')[1] ?? '?'}) · timeframe ${s.timeframe} · hedge ${s.hedge} · window ${s.window}`,
     `bars        ${s.bars} aligned${s.from !== null ? ` (${s.from} → ${s.to})` : ''}`,
-    `OLS A~B     β ${num(s.ols.beta)}  α ${num(s.ols.alpha)}  R² ${num(s.ols.r2, 4)}`,
+    `OLS A~B     β ${num(s.ols.beta)} (se ${num(s.ols.se_beta)})  α ${num(s.ols.alpha)}  R² ${num(s.ols.r2, 4)}`,
     `ADF spread  stat ${num(s.adf.stat, 5)}  p ${pval(s.adf.pvalue)}  lag ${s.adf.usedlag ?? 'n/a'}  nobs ${s.adf.nobs ?? 'n/a'}  ${crit(s.adf.crit)}${verdict(s.adf.pvalue, 'stationary', 'not stationary')}`,
     `EG coint    stat ${num(s.eg.stat, 5)}  p ${pval(s.eg.pvalue)}  ${crit(s.eg.crit)}${verdict(s.eg.pvalue, 'cointegrated', 'not cointegrated')}`,
     `half-life   ${s.half_life_bars === null ? 'n/a' : `${num(s.half_life_bars, 4)} bars`}`,

@@ -224,6 +224,12 @@ export interface StationarityReport {
   computedAtMs: number;
   durationMs: number;
   bars: number;
+  /**
+   * Static hedge regression over the same bars: OLS of A on B with intercept — β, α, R² and the
+   * standard error of β (statsmodels `OLS(a, add_constant(b)).fit()`: params, rsquared, bse).
+   * null when it cannot be fitted (too few bars, a constant leg).
+   */
+  hedgeRegression: { beta: number; alpha: number; r2: number; seBeta: number } | null;
   /** Engle–Granger coint(A, B), trend 'c', autolag AIC. */
   engleGranger: TestOutcome;
   /** ADF on the spread of the selected hedge method, regression 'c', autolag AIC. */

@@ -60,6 +60,7 @@ function failedReport(job: TestsJob, reason: string, durationMs: number): Statio
     computedAtMs: Date.now(),
     durationMs,
     bars: job.a.length,
+    hedgeRegression: null,
     engleGranger: outcome,
     adf: outcome,
     halfLifeBars: null,

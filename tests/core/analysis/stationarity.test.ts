@@ -47,6 +47,13 @@ describe('stationarityReport', () => {
     expect(r.halfLifeMs).toBe(hl.ok ? hl.halfLife * 1000 : null);
     expect(r.hurst).toBe(hu.ok ? hu.hurst : null);
     expect(r.bars).toBe(1000);
+    // The static hedge regression (olsAB = statsmodels params, rsquared, bse: tests/core/stats).
+    expect(r.hedgeRegression).toEqual({
+      beta: fit.beta,
+      alpha: fit.alpha,
+      r2: fit.r2,
+      seBeta: fit.seBeta,
+    });
     expect(r.reading).toMatch(/^Engle–Granger: cointegrated at (1|5) %: the spread mean-reverts/);
     expect(r.reading).toMatch(/overstate stationarity/);
     expect(r.reading.indexOf('Engle–Granger')).toBeLessThan(r.reading.indexOf('ADF'));
@@ -89,6 +96,7 @@ describe('stationarityReport', () => {
       reason: 'the static-hedge spread is not defined on any bar yet',
     });
     expect(short.halfLifeBars).toBeNull();
+    expect(short.hedgeRegression).not.toBeNull(); // three points fit a line
     const flat = stationarityReport({
       selection,
       tfMs: 1000,
@@ -100,6 +108,7 @@ describe('stationarityReport', () => {
       ok: false,
       reason: 'constant series: ETHUSDT did not move over the 200 bars',
     });
+    expect(flat.hedgeRegression).toBeNull();
     expect(JSON.stringify(flat)).not.toMatch(/NaN/);
     expect(flat.reading).toMatch(/^Engle–Granger could not run: constant series: ETHUSDT/);
   });

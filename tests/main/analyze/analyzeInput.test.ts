@@ -253,7 +253,7 @@ describe('degenerate input → nulls and plain notes, exit 0, no NaN', () => {
     expect(r.code).toBe(0);
     const s = summaryOf(json);
     expect(s.bars).toBe(300);
-    expect(s.ols).toEqual({ beta: null, alpha: null, r2: null });
+    expect(s.ols).toEqual({ beta: null, alpha: null, r2: null, se_beta: null });
     expect(s.adf.stat).toBeNull();
     expect(s.half_life_bars).toBeNull();
     expect(s.notes.some((n) => /OLS of A on B: constant series/.test(n))).toBe(true);

@@ -107,6 +107,7 @@ for (const fx of fixtures) {
       expect(rel(summary.ols.beta as number, fx.ols.beta)).toBeLessThanOrEqual(OLS_REL);
       expect(rel(summary.ols.alpha as number, fx.ols.alpha)).toBeLessThanOrEqual(OLS_REL);
       expect(rel(summary.ols.r2 as number, fx.ols.r2)).toBeLessThanOrEqual(OLS_REL);
+      expect(rel(summary.ols.se_beta as number, fx.ols.seBeta)).toBeLessThanOrEqual(OLS_REL);
 
       const adf = fx.adfSpread.find((r) => r.regression === 'c' && r.autolag === 'AIC');
       expect(adf).toBeDefined();

@@ -18,6 +18,7 @@ import {
   formatInteger,
   formatPValue,
   formatUtcDateTime,
+  significantDigits,
 } from '../../lib/format';
 import { analyticsSelectionOf, sameSelection } from '../../../core/contract/analyticsSelection';
 import { useAnalytics } from '../../state/analyticsStore';
@@ -169,6 +170,47 @@ function TestCard({
   );
 }
 
+/** The static OLS of A on B the Engle–Granger test starts from: β ± se(β), α, R². */
+function HedgeRegressionCard({ report }: { report: StationarityReport | null }) {
+  const fit = report?.hedgeRegression ?? null;
+  // se(β) sets how many digits of β mean anything: two significant digits of the error.
+  const digits = fit ? significantDigits(fit.seBeta, 2) : 2;
+  return (
+    <section
+      className="stat-card stat-metrics"
+      aria-label="Hedge regression"
+      data-testid="stationarity-ols"
+    >
+      <div className="stat-metric">
+        <span className="stat-label">OLS hedge ratio, A on B</span>
+        <span className="stat-value num" data-testid="stationarity-ols-beta">
+          {fit ? (
+            <>
+              {formatFixed(fit.beta, digits)}
+              <span className="muted"> ± {formatFixed(fit.seBeta, digits)}</span>
+            </>
+          ) : (
+            DASH
+          )}
+        </span>
+        <span className="stat-caption muted">
+          {fit ? 'standard error of β' : report ? 'not fitted for this sample' : 'with intercept'}
+        </span>
+      </div>
+      <div className="stat-metric">
+        <span className="stat-label">R²</span>
+        <span className="stat-value num" data-testid="stationarity-ols-r2">
+          {fit ? formatFixed(fit.r2, 4) : DASH}
+        </span>
+        <span className="stat-caption muted" data-testid="stationarity-ols-alpha">
+          α = {fit ? formatFixed(fit.alpha, significantDigits(fit.alpha, 6)) : DASH}
+          {report ? ` · ${formatInteger(report.bars)} bars` : ''}
+        </span>
+      </div>
+    </section>
+  );
+}
+
 export interface StationarityViewProps {
   report: StationarityReport | null;
   running: boolean;
@@ -240,6 +282,7 @@ export function StationarityView({
           This report is for an earlier selection; a new one follows shortly (or press Run now).
         </div>
       )}
+      <HedgeRegressionCard report={report} />
       <TestCard
         testId="stationarity-eg"
         title="Engle–Granger"
