@@ -8,6 +8,7 @@ import {
   formatDuration,
   formatFixed,
   formatPercent,
+  formatParameter,
   formatPValue,
   formatSigned,
   sentence,
@@ -78,6 +79,23 @@ describe('analytics formatting', () => {
     expect(shortcutFor(key('R'))).toEqual({ type: 'runTests' });
     expect(shortcutFor({ ...key('r'), target: { tagName: 'INPUT' } })).toBeNull();
     expect(SHORTCUTS.some((s) => s.keys === 'R' && /stationarity/i.test(s.description))).toBe(true);
+  });
+});
+
+describe('parameters and bounds', () => {
+  it('plain from 1e-3 up to 1e6, exponent form outside it, digits exact', () => {
+    expect([1e-7, 2.5e-6, 1e-4, 0.001, 10, 100_000, 1e6, 1e12, 0].map(formatParameter)).toEqual([
+      '1e-7',
+      '2.5e-6',
+      '1e-4',
+      '0.001',
+      '10',
+      '100000',
+      '1e6',
+      '1e12',
+      '0',
+    ]);
+    expect(Number(formatParameter(0.1 + 0.2))).toBe(0.1 + 0.2);
   });
 });
 

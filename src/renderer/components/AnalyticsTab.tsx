@@ -5,11 +5,18 @@
  * why, in plain words.
  */
 import { analyticsSelectionOf } from '../../core/contract/analyticsSelection';
-import { formatFixed, formatInteger, sentence, significantDigits } from '../lib/format';
+import {
+  formatFixed,
+  formatInteger,
+  formatParameter,
+  HEDGE_LABEL,
+  sentence,
+  significantDigits,
+} from '../lib/format';
 import { analyticsStore, useAnalytics } from '../state/analyticsStore';
 import { useSession } from '../state/sessionStore';
 import { AnalyticsPanel } from './analytics/AnalyticsPanel';
-import { formatKalman, HEDGE_LABEL, selectionChangeText } from './analytics/selectionChange';
+import { selectionChangeText } from './analytics/selectionChange';
 import { StationarityPanel } from './analytics/StationarityPanel';
 
 function useWarmupText(): string | null {
@@ -118,7 +125,7 @@ export function AnalyticsTab() {
           <AnalyticsPanel
             id="hedge"
             title="Hedge ratio"
-            subtitle={`A on B; Kalman δ = ${formatKalman(kalmanDelta)}, Ve = ${formatKalman(kalmanVe)}`}
+            subtitle={`A on B; Kalman δ = ${formatParameter(kalmanDelta)}, Ve = ${formatParameter(kalmanVe)}`}
             testId="analytics-chart-hedge"
             ariaLabel="Rolling OLS and Kalman hedge ratios and the one in use, times in UTC"
           />

@@ -1,4 +1,5 @@
 /** Display formatting shared by the status bar, sidebar and chart tooltips. Pure functions. */
+import type { HedgeMethod } from '../../core/contract/contract';
 
 const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
 
@@ -100,6 +101,24 @@ export const REJECT_LABELS: Readonly<Record<string, string>> = {
   duplicate: 'Duplicate',
   too_late: 'Too late',
 };
+
+/** Hedge methods in running text ("ADF on the spread with the static OLS β"). */
+export const HEDGE_LABEL: Readonly<Record<HedgeMethod, string>> = {
+  static: 'static OLS',
+  rolling: 'rolling OLS',
+  kalman: 'Kalman',
+};
+
+/**
+ * A parameter or bound exactly and briefly: JavaScript's shortest round-trip digits, plain from
+ * 1e-3 up to 1e6 (0.001, 10, 100000), exponent form outside it and without "+" (1e-7, 2.5e-6,
+ * 1e12).
+ */
+export function formatParameter(value: number): string {
+  const size = Math.abs(value);
+  if (size === 0 || (size >= 1e-3 && size < 1e6)) return String(value);
+  return value.toExponential().replace('e+', 'e');
+}
 
 /** `—` for null, undefined and non-finite numbers: NaN is never shown. */
 export const DASH = '—';

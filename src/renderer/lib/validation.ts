@@ -3,6 +3,8 @@
  * main-process schemas (src/core/contract/schemas.ts), which stay the authority.
  */
 
+import { formatParameter } from './format';
+
 /**
  * Same as SYMBOL_PATTERN in src/core/contract/schemas.ts (a unit test keeps them equal); copied
  * so the renderer bundle does not pull in zod.
@@ -52,11 +54,6 @@ export const NUMBER_RULES = {
   kalmanVe: { label: 'Kalman Ve', min: 0, max: 1e12, integer: false, exclusiveMin: true },
 } as const satisfies Record<string, NumberRule>;
 
-/** A bound as people write it: 100000, but 1e12 rather than 1000000000000. */
-function bound(value: number): string {
-  return Math.abs(value) >= 1e7 ? value.toExponential().replace('e+', 'e') : String(value);
-}
-
 export function validateNumber(raw: string, rule: NumberRule): Validation<number> {
   const text = raw.trim();
   if (text === '') return { ok: false, error: `${rule.label} is required` };
@@ -68,8 +65,8 @@ export function validateNumber(raw: string, rule: NumberRule): Validation<number
   const belowMin = rule.exclusiveMin ? value <= rule.min : value < rule.min;
   const aboveMax = rule.exclusiveMax ? value >= rule.max : value > rule.max;
   if (belowMin || aboveMax) {
-    const lower = `${rule.exclusiveMin ? '>' : '≥'} ${bound(rule.min)}`;
-    const upper = `${rule.exclusiveMax ? '<' : '≤'} ${bound(rule.max)}`;
+    const lower = `${rule.exclusiveMin ? '>' : '≥'} ${formatParameter(rule.min)}`;
+    const upper = `${rule.exclusiveMax ? '<' : '≤'} ${formatParameter(rule.max)}`;
     return { ok: false, error: `${rule.label} must be ${lower} and ${upper}` };
   }
   return { ok: true, value };

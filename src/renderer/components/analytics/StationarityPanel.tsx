@@ -6,7 +6,6 @@
 import type { ReactNode } from 'react';
 import type {
   AnalyticsSelection,
-  HedgeMethod,
   StationarityReport,
   TestOutcome,
 } from '../../../core/contract/contract';
@@ -18,6 +17,7 @@ import {
   formatInteger,
   formatPValue,
   formatUtcDateTime,
+  HEDGE_LABEL,
   significantDigits,
 } from '../../lib/format';
 import { analyticsSelectionOf, sameSelection } from '../../../core/contract/analyticsSelection';
@@ -26,12 +26,6 @@ import { useSession } from '../../state/sessionStore';
 
 const LEVELS = ['1%', '5%', '10%'] as const;
 type Level = (typeof LEVELS)[number];
-
-const HEDGE_LABEL: Record<HedgeMethod, string> = {
-  static: 'static OLS',
-  rolling: 'rolling OLS',
-  kalman: 'Kalman',
-};
 
 function finite(v: number | null | undefined): v is number {
   return typeof v === 'number' && Number.isFinite(v);

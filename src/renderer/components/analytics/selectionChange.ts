@@ -3,21 +3,9 @@
  * screen still belong to the previous selection until the reset event brings the new ones
  * (about a second at a 100 k-bar lookback), so the tab names what is changing.
  */
-import type { AnalyticsSelection, HedgeMethod } from '../../../core/contract/contract';
+import type { AnalyticsSelection } from '../../../core/contract/contract';
 import { sameSelection } from '../../../core/contract/analyticsSelection';
-import { formatInteger } from '../../lib/format';
-
-/** δ and Ve, exact and short: 1e-7, 2.5e-6, 0.001, 10, 1e+6 (exponent below 1e-3 and from 1e6). */
-export function formatKalman(value: number): string {
-  const size = Math.abs(value);
-  return size !== 0 && (size < 1e-3 || size >= 1e6) ? value.toExponential() : String(value);
-}
-
-export const HEDGE_LABEL: Record<HedgeMethod, string> = {
-  static: 'static OLS',
-  rolling: 'rolling OLS',
-  kalman: 'Kalman',
-};
+import { formatInteger, formatParameter, HEDGE_LABEL } from '../../lib/format';
 
 /**
  * "Recomputing from stored bars: W 60 → 30, hedge static OLS → Kalman" when the rows held
@@ -47,10 +35,10 @@ export function selectionChangeText(
   }
   const kalman: string[] = [];
   if (wanted.kalmanDelta !== held.kalmanDelta) {
-    kalman.push(`δ ${formatKalman(held.kalmanDelta)} → ${formatKalman(wanted.kalmanDelta)}`);
+    kalman.push(`δ ${formatParameter(held.kalmanDelta)} → ${formatParameter(wanted.kalmanDelta)}`);
   }
   if (wanted.kalmanVe !== held.kalmanVe) {
-    kalman.push(`Ve ${formatKalman(held.kalmanVe)} → ${formatKalman(wanted.kalmanVe)}`);
+    kalman.push(`Ve ${formatParameter(held.kalmanVe)} → ${formatParameter(wanted.kalmanVe)}`);
   }
   if (kalman.length > 0) changes.push(`Kalman ${kalman.join(', ')}`);
   return `Recomputing from stored bars: ${changes.join(', ')}`;
