@@ -156,20 +156,14 @@ function cleanColumns(columns: AnalyticsColumns): AnalyticsColumns {
   }
   const out = {} as AnalyticsColumns;
   for (const key of COLUMN_KEYS) out[key] = columns[key] as number[] & (number | null)[];
+  // The same rules as pushRow, applied in place.
   for (const key of ['closeA', 'closeB'] as const) {
-    // Numbers in the contract; a non-finite one is kept as NaN and shown as "—".
     const column = out[key];
-    for (let i = 0; i < n; i++) {
-      const v = column[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) column[i] = Number.NaN;
-    }
+    for (let i = 0; i < n; i++) column[i] = clean(column[i]) ?? Number.NaN;
   }
   for (const key of NULLABLE_COLUMNS) {
     const column = out[key];
-    for (let i = 0; i < n; i++) {
-      const v = column[i];
-      if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) column[i] = null;
-    }
+    for (let i = 0; i < n; i++) column[i] = clean(column[i]);
   }
   return out;
 }
@@ -285,6 +279,20 @@ function mergeRows(columns: AnalyticsColumns, incoming: AnalyticsColumns): numbe
   return first;
 }
 
+/**
+ * A new load (a request, or waiting for a reset): supersedes any reply in flight, and keeps
+ * showing the rows held meanwhile (e.g. after a reconnect or a selection change).
+ */
+function nextLoad(s: AnalyticsState, inFlight: boolean): Partial<AnalyticsState> {
+  return {
+    loadId: s.loadId + 1,
+    inFlight,
+    stale: false,
+    load: s.load === 'ready' ? 'ready' : 'loading',
+    error: null,
+  };
+}
+
 export function createAnalyticsStore() {
   return createStore<AnalyticsState>()((set, get) => ({
     load: 'idle',
@@ -303,26 +311,11 @@ export function createAnalyticsStore() {
     testsError: null,
 
     beginLoad: () => {
-      const loadId = get().loadId + 1;
-      set((s) => ({
-        loadId,
-        inFlight: true,
-        stale: false,
-        // Keep showing the rows held while reloading (e.g. after a reconnect).
-        load: s.load === 'ready' ? 'ready' : 'loading',
-        error: null,
-      }));
-      return loadId;
+      set((s) => nextLoad(s, true));
+      return get().loadId;
     },
 
-    awaitReset: () =>
-      set((s) => ({
-        loadId: s.loadId + 1,
-        inFlight: false,
-        stale: false,
-        load: s.load === 'ready' ? 'ready' : 'loading',
-        error: null,
-      })),
+    awaitReset: () => set((s) => nextLoad(s, false)),
 
     receiveSeries: (loadId, series, seq) => {
       const current = get();
