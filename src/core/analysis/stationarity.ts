@@ -177,11 +177,11 @@ export function stationarityReport(input: StationarityInput): StationarityBody {
   const n = Math.min(input.a.length, input.b.length);
   const method = `${input.selection.hedgeMethod}-hedge`;
   const eg = engleGranger(input);
-  const ols =
-    n >= 3 ? olsAB(Array.from(input.a).slice(0, n), Array.from(input.b).slice(0, n)) : null;
+  // Same rows as coint above; olsAB refuses too few points, a constant leg or unequal lengths.
+  const ols = olsAB(input.a, input.b);
   const finite = (x: number): boolean => Number.isFinite(x);
   const hedgeRegression =
-    ols?.ok && [ols.beta, ols.alpha, ols.r2, ols.seBeta].every(finite)
+    ols.ok && [ols.beta, ols.alpha, ols.r2, ols.seBeta].every(finite)
       ? { beta: ols.beta, alpha: ols.alpha, r2: ols.r2, seBeta: ols.seBeta }
       : null;
   const s = definedValues(input.spread);

@@ -84,7 +84,7 @@ export function AnalyticsTab() {
   if (!settings) return null;
   const change = rows > 0 ? selectionChangeText(analyticsSelectionOf(settings), selection) : null;
   // The new rows could not be had (analytics down): say so instead of "recomputing" forever.
-  const recomputing = change && loadError ? `${change} failed: ${loadError}` : change;
+  const recomputing = change && (loadError ? `${change} failed: ${loadError}` : `${change}…`);
   const W = selection?.rollingWindow ?? settings.rollingWindow;
   const k = settings.alertThreshold;
   const pairA = selection?.pairA ?? settings.pairA;
@@ -98,7 +98,7 @@ export function AnalyticsTab() {
         {recomputing && (
           <div className="analytics-warmup-strip" role="status" data-testid="analytics-recomputing">
             <span className="warmup-spinner" aria-hidden="true" />
-            <span>{loadError ? recomputing : `${recomputing}…`}</span>
+            <span>{recomputing}</span>
           </div>
         )}
         {warmupText && rows > 0 && (
