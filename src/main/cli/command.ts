@@ -82,10 +82,14 @@ export function requiredString(args: ParsedArgs, name: string): string {
   return value;
 }
 
+/**
+ * A numeric option, or undefined when absent. Bounds: `min`/`max` inclusive, `above`/`below`
+ * exclusive (e.g. Kalman δ in (0, 1)); a value outside them is a UsageError naming the range.
+ */
 export function numberOption(
   args: ParsedArgs,
   name: string,
-  check: { min?: number; max?: number; integer?: boolean } = {},
+  check: { min?: number; max?: number; above?: number; below?: number; integer?: boolean } = {},
 ): number | undefined {
   const text = stringOption(args, name);
   if (text === undefined) return undefined;
@@ -95,15 +99,19 @@ export function numberOption(
     !Number.isFinite(value) ||
     (check.integer === true && !Number.isInteger(value)) ||
     (check.min !== undefined && value < check.min) ||
-    (check.max !== undefined && value > check.max);
+    (check.max !== undefined && value > check.max) ||
+    (check.above !== undefined && value <= check.above) ||
+    (check.below !== undefined && value >= check.below);
   if (bad) {
-    const range = [
-      check.integer ? 'an integer' : 'a number',
+    const bounds = [
       check.min !== undefined ? `>= ${check.min}` : '',
+      check.above !== undefined ? `> ${check.above}` : '',
       check.max !== undefined ? `<= ${check.max}` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
+      check.below !== undefined ? `< ${check.below}` : '',
+    ].filter(Boolean);
+    // "an integer >= 2 and <= 100", "> 0 and < 1", or just "a number".
+    const kind = check.integer ? 'an integer' : bounds.length > 0 ? '' : 'a number';
+    const range = [kind, bounds.join(' and ')].filter(Boolean).join(' ');
     throw new UsageError(`--${name} must be ${range}, got "${text}"`);
   }
   return value;

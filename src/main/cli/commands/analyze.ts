@@ -143,14 +143,9 @@ export const analyzeCommand: CliCommand = {
       throw new UsageError(`--hedge must be one of ${HEDGE_METHODS.join(', ')}, got "${hedge}"`);
     }
     const kalman = {
-      delta: numberOption(args, 'kalman-delta', { min: 0, max: 1 }) ?? KALMAN_DEFAULTS.delta,
-      ve: numberOption(args, 'kalman-ve', { min: 0 }) ?? KALMAN_DEFAULTS.ve,
+      delta: numberOption(args, 'kalman-delta', { above: 0, below: 1 }) ?? KALMAN_DEFAULTS.delta,
+      ve: numberOption(args, 'kalman-ve', { above: 0 }) ?? KALMAN_DEFAULTS.ve,
     };
-    // numberOption's bounds are inclusive; δ must be strictly inside (0, 1) and Ve above 0.
-    if (kalman.delta <= 0 || kalman.delta >= 1) {
-      throw new UsageError(`--kalman-delta must be > 0 and < 1, got "${kalman.delta}"`);
-    }
-    if (kalman.ve <= 0) throw new UsageError(`--kalman-ve must be > 0, got "${kalman.ve}"`);
     const csvPath = stringOption(args, 'out');
     const jsonPath = stringOption(args, 'json');
     if (csvPath === '' || jsonPath === '')
