@@ -176,7 +176,7 @@ function HedgeRegressionCard({ report }: { report: StationarityReport | null }) 
       data-testid="stationarity-ols"
     >
       <div className="stat-metric">
-        <span className="stat-label">OLS hedge ratio, A on B</span>
+        <span className="stat-label">OLS hedge ratio</span>
         <span className="stat-value num" data-testid="stationarity-ols-beta">
           {fit ? (
             <>
@@ -188,7 +188,11 @@ function HedgeRegressionCard({ report }: { report: StationarityReport | null }) 
           )}
         </span>
         <span className="stat-caption muted">
-          {fit ? 'standard error of β' : report ? 'not fitted for this sample' : 'with intercept'}
+          {fit
+            ? 'A on B with intercept, ± standard error of β'
+            : report
+              ? 'not fitted for this sample'
+              : 'A on B with intercept'}
         </span>
       </div>
       <div className="stat-metric">
