@@ -3,7 +3,7 @@
  * same in-memory aggTrade lines. Run alone: `npx tsx bench/decode.ts`.
  *
  * Lines: the real USD-M futures `@trade` messages of the captures in
- * shared/data/binance-real, folded into `aggTrade` messages the way Binance aggregates
+ * tests/fixtures/binance-real, folded into `aggTrade` messages the way Binance aggregates
  * (consecutive fills of one symbol at the same price, taker side and trade time), laid out exactly
  * like the live `aggTrade` payload (with `nq`) and wrapped in the combined-stream envelope
  * (`{"stream":"btcusdt@aggTrade","data":{…}}`, ~180 bytes — what a multi-symbol connection

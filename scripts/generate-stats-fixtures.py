@@ -44,7 +44,7 @@ from statsmodels.tsa.tsatools import add_trend
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "tests", "fixtures", "stats")
-DATA = os.environ.get("PAIRDESK_REAL_DATA", os.path.join(ROOT, "..", "shared", "data", "binance-real"))
+DATA = os.environ.get("PAIRDESK_REAL_DATA", os.path.join(ROOT, "tests", "fixtures", "binance-real"))
 
 W = 60  # rolling window used for the real-data fixtures (bars)
 KALMAN_DEFAULT = {"delta": 1e-7, "ve": 10.0}  # PairDesk defaults (see src/core/stats/kalman.ts)

@@ -1,6 +1,7 @@
 /**
- * Where the real Binance captures live: `shared/data/binance-real` beside the repository
- * (CI clones the repo with `shared/` next to it). `PAIRDESK_REAL_DATA` overrides it.
+ * Where the real Binance captures live: `tests/fixtures/binance-real`, committed with the
+ * repository so that a clone anywhere passes its tests (provenance in the README there).
+ * `PAIRDESK_REAL_DATA` overrides it.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const REAL_DATA_DIR =
-  process.env.PAIRDESK_REAL_DATA ?? resolve(REPO_ROOT, '../shared/data/binance-real');
+  process.env.PAIRDESK_REAL_DATA ?? resolve(REPO_ROOT, 'tests/fixtures/binance-real');
 
 export function realCapture(name: string): string {
   return join(REAL_DATA_DIR, name);

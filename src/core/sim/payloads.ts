@@ -1,6 +1,6 @@
 /**
  * Binance USD-M futures payload text for simulated events, with the exact field order of real
- * messages (checked against the captures in shared/data/binance-real):
+ * messages (checked against the captures in tests/fixtures/binance-real):
  * - aggTrade: e, E, s, a, p, q, nq, f, l, T, m
  * - trade:    e, E, T, s, t, p, q, X, m
  * - bookTicker: e, u, s, b, B, a, A, T, E (the order of the real futures capture; the protocol

@@ -1,4 +1,4 @@
-/** Test helper: the real Binance captures in shared/data/binance-real as lines. */
+/** Test helper: the real Binance captures in tests/fixtures/binance-real as lines. */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { REAL_DATA_DIR } from '../../support/realData';

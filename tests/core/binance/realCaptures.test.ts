@@ -10,7 +10,7 @@ import { RejectCounter } from '../../../src/core/validation/rejectCounter';
 import { isBarEligible, TickValidator } from '../../../src/core/validation/tickValidator';
 import { CAPTURES, captureLines } from './captures';
 
-// Counts from shared/data/binance-real/README.md.
+// Counts from tests/fixtures/binance-real/README.md.
 const EXPECTED = [
   { file: CAPTURES.um0718, btc: 10_701, eth: 13_655, book: 99_588 },
   { file: CAPTURES.um0808, btc: 21_313, eth: 14_076, book: 120_081 },

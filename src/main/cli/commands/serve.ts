@@ -63,7 +63,7 @@ export const serveCommand: CliCommand = {
   },
   examples: [
     'npm run pairdesk -- serve --source demo',
-    'npm run pairdesk -- serve --source replay --file ../shared/data/binance-real/um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz --speed 20',
+    'npm run pairdesk -- serve --source replay --file tests/fixtures/binance-real/um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz --speed 20',
   ],
   async run(args) {
     const source = stringOption(args, 'source');
@@ -80,7 +80,7 @@ export const serveCommand: CliCommand = {
     const replayDirs = ((args.values['replay-dir'] as string[] | undefined) ?? []).map((d) =>
       resolve(d),
     );
-    const bundled = resolve(PROJECT_ROOT, '../shared/data/binance-real');
+    const bundled = resolve(PROJECT_ROOT, 'tests/fixtures/binance-real');
     if (existsSync(bundled)) replayDirs.push(bundled);
     if (file) replayDirs.push(dirname(resolve(file)));
     const durationS = numberOption(args, 'duration', { min: 0 });

@@ -55,7 +55,7 @@ export const simulateCommand: CliCommand = {
   },
   examples: [
     'npm run pairdesk -- simulate --port 9443 --symbols BTCUSDT,ETHUSDT --rate 50 --seed 1',
-    'npm run pairdesk -- simulate --port 9443 --replay ../shared/data/binance-real/um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz --speed 20',
+    'npm run pairdesk -- simulate --port 9443 --replay tests/fixtures/binance-real/um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz --speed 20',
   ],
   async run(args) {
     const replay = stringOption(args, 'replay');
