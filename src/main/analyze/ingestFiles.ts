@@ -46,6 +46,8 @@ export interface IngestStats {
   nonMarketTrades: number;
   /** Valid trade messages of other symbols (ignored). */
   otherSymbolTrades: number;
+  /** Decoded trades per symbol, the pair's and others' (before validation), by symbol. */
+  tradesBySymbol: Record<string, number>;
   /** bookTicker, subscription and error replies (ignored). */
   otherMessages: number;
   /** Lines rejected (decode, validation or bar too-late). */
@@ -86,6 +88,8 @@ class IngestCore {
   readonly counter = new RejectCounter(0);
   readonly samples: RejectSample[] = [];
   file = '';
+  /** Decoded trades of A and B (index 0, 1), valid or not. */
+  readonly pairTrades = [0, 0];
   tradesUsed = 0;
   nonMarket = 0;
 
@@ -142,6 +146,8 @@ interface LineCounters {
   blank: number;
   otherSymbol: number;
   otherMessage: number;
+  /** Trades per symbol outside the pair. */
+  others: Map<string, number>;
 }
 
 interface ReadResult {
@@ -150,12 +156,18 @@ interface ReadResult {
 }
 
 async function readAll(core: IngestCore, files: readonly string[]): Promise<ReadResult> {
-  const counters: LineCounters = { blank: 0, otherSymbol: 0, otherMessage: 0 };
+  const counters: LineCounters = { blank: 0, otherSymbol: 0, otherMessage: 0, others: new Map() };
   const classify = makeLineClassifier(core.symbols[0], core.symbols[1], {
-    trade: (tick, _i, lineNo) => core.trade(tick, lineNo),
+    trade: (tick, i, lineNo) => {
+      core.pairTrades[i]++;
+      core.trade(tick, lineNo);
+    },
     rejected: (r, lineNo) => core.reject(r, lineNo),
     blank: () => counters.blank++,
-    otherSymbol: () => counters.otherSymbol++,
+    otherSymbol: (symbol) => {
+      counters.otherSymbol++;
+      counters.others.set(symbol, (counters.others.get(symbol) ?? 0) + 1);
+    },
     otherMessage: () => counters.otherMessage++,
   });
   const reads: ReadLinesResult[] = [];
@@ -191,6 +203,7 @@ export async function ingestFiles(options: IngestOptions): Promise<IngestResult>
     tradesUsed: core.tradesUsed,
     nonMarketTrades: core.nonMarket,
     otherSymbolTrades: read.counters.otherSymbol,
+    tradesBySymbol: {},
     otherMessages: read.counters.otherMessage,
     rejected: core.counter.total,
     rejectCounts: {},
@@ -208,6 +221,11 @@ export async function ingestFiles(options: IngestOptions): Promise<IngestResult>
     if (count > 0) stats.rejectCounts[reason] = count;
   }
   for (const [s, list] of core.bars) stats.barsPerSymbol[s] = list.length;
+  const seen = new Map(read.counters.others);
+  core.symbols.forEach((s, i) => {
+    if (core.pairTrades[i] > 0) seen.set(s, core.pairTrades[i]);
+  });
+  for (const s of [...seen.keys()].sort()) stats.tradesBySymbol[s] = seen.get(s) ?? 0;
   stats.elapsedMs = performance.now() - t0;
   return { bars: core.bars, stats };
 }

@@ -23,7 +23,8 @@ export interface LineSink {
   rejected(rejection: Rejection, lineNo: number): void;
   /** Counters for lines that are fine but not used. */
   blank(): void;
-  otherSymbol(): void;
+  /** A decoded trade of a symbol outside the pair (named, so an error can list what is there). */
+  otherSymbol(symbol: string): void;
   otherMessage(): void;
 }
 
@@ -55,7 +56,7 @@ export function makeLineClassifier(
     const sym = tick.symbol;
     if (sym === symbolA) sink.trade(tick, 0, lineNo);
     else if (sym === symbolB) sink.trade(tick, 1, lineNo);
-    else sink.otherSymbol();
+    else sink.otherSymbol(sym);
   };
   const line = (text: string, lineNo: number): void => {
     if (text.length === 0) {

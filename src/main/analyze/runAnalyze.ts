@@ -39,6 +39,48 @@ export interface AnalyzeOptions {
   now?: () => number;
 }
 
+/**
+ * The input has nothing to analyse for a requested symbol: no point computing a table of n/a.
+ * Carries the ingest counters so the caller can still show what the input held.
+ */
+export class AnalyzeInputError extends Error {
+  constructor(
+    message: string,
+    readonly ingest: IngestStats,
+  ) {
+    super(message);
+    this.name = 'AnalyzeInputError';
+  }
+}
+
+/** `BTCUSDT, ETHUSDT` or `A, B, C … and 12 more`. */
+function symbolListText(symbols: readonly string[]): string {
+  const shown = symbols.slice(0, 10).join(', ');
+  return symbols.length > 10 ? `${shown} and ${symbols.length - 10} more` : shown;
+}
+
+/** Throws AnalyzeInputError when a symbol of the pair has no bars. */
+function checkPairData(stats: IngestStats, symbolA: string, symbolB: string): void {
+  const pair = [symbolA, symbolB];
+  const absent = pair.filter((s) => (stats.tradesBySymbol[s] ?? 0) === 0);
+  if (absent.length > 0) {
+    const present = Object.keys(stats.tradesBySymbol);
+    throw new AnalyzeInputError(
+      `no trades for ${absent.join(' or ')}; the input has ${present.length > 0 ? symbolListText(present) : 'no trades at all'}`,
+      stats,
+    );
+  }
+  const unusable = pair.filter((s) => (stats.barsPerSymbol[s] ?? 0) === 0);
+  if (unusable.length > 0) {
+    const s = unusable[0];
+    const n = stats.tradesBySymbol[s];
+    throw new AnalyzeInputError(
+      `no usable trades for ${s}: its ${n} trade${n === 1 ? ' was' : 's were'} rejected or not MARKET`,
+      stats,
+    );
+  }
+}
+
 export interface AnalyzeResult {
   summary: PairSummary;
   series: PairAnalysisSeries;
@@ -79,6 +121,7 @@ export async function runAnalyze(options: AnalyzeOptions): Promise<AnalyzeResult
     keepRejects: options.keepRejects,
     now: options.now,
   });
+  checkPairData(stats, options.symbolA, options.symbolB);
   const t1 = performance.now();
   const aligned = alignCloses(
     bars.get(options.symbolA) ?? [],
@@ -93,11 +136,6 @@ export async function runAnalyze(options: AnalyzeOptions): Promise<AnalyzeResult
     lookback: options.lookback,
     kalman: options.kalman,
   });
-  for (const sym of [options.symbolA, options.symbolB]) {
-    if ((bars.get(sym)?.length ?? 0) === 0) {
-      summary.notes.unshift(`no MARKET trades of ${sym} in the input`);
-    }
-  }
   for (const e of stats.readErrors) summary.notes.push(`input incomplete: ${e}`);
   const t2 = performance.now();
   if (options.csvPath !== undefined) writeAnalyticsCsv(options.csvPath, series);

@@ -3,6 +3,7 @@
  * drives parsing (node:util parseArgs, strict) and the `--help` text, so they cannot drift.
  */
 import { parseArgs } from 'node:util';
+import { closest } from './suggest';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -31,10 +32,39 @@ export interface ParsedArgs {
 /** A user error: printed as one line without a stack trace, exit code 2. */
 export class UsageError extends Error {}
 
+/**
+ * The command could not do its job for a reason outside the program (a missing file, a busy
+ * port, no data): printed as one line without a stack trace, exit code 1.
+ */
+export class CliFailure extends Error {}
+
+/** `unknown option --timefram (did you mean --timeframe?)`, or a pointer to --help. */
+function unknownOption(command: CliCommand, flag: string): UsageError {
+  const names = [...Object.keys(command.options), 'help'].map((n) => `--${n}`);
+  const guess = closest(flag.startsWith('--') ? flag : `-${flag}`, names);
+  return new UsageError(
+    guess !== undefined
+      ? `unknown option ${flag} (did you mean ${guess}?)`
+      : `unknown option ${flag} (see npm run pairdesk -- ${command.name} --help)`,
+  );
+}
+
 export function parseCommandArgs(command: CliCommand, argv: string[]): ParsedArgs {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const [name, spec] of Object.entries(command.options)) {
     options[name] = spec.multiple ? { type: spec.type, multiple: true } : { type: spec.type };
+  }
+  // Unknown flags are found here rather than from parseArgs' message, which is long and
+  // suggests `--` instead of the option the user probably meant. A value of a string option
+  // (`--label --x`) is skipped, as parseArgs would take it as that value.
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') break;
+    if (!arg.startsWith('-') || arg === '-') continue;
+    const name = arg.startsWith('--') ? arg.slice(2).split('=')[0] : null;
+    const spec = name !== null ? command.options[name] : undefined;
+    if (!spec) throw unknownOption(command, arg.split('=')[0]);
+    if (spec.type === 'string' && !arg.includes('=')) i++;
   }
   try {
     const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -44,7 +74,16 @@ export function parseCommandArgs(command: CliCommand, argv: string[]): ParsedArg
     }
     return { values, positionals: parsed.positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // parseArgs' own wording, e.g. "Option '--pair <value>' argument missing", made shorter.
+    const message = (error as Error).message;
+    const flag = /'(--?[^' <]+)/.exec(message)?.[1];
+    if (flag !== undefined && /argument missing/.test(message)) {
+      throw new UsageError(`${flag} needs a value`);
+    }
+    if (flag !== undefined && /does not take an argument/.test(message)) {
+      throw new UsageError(`${flag} takes no value`);
+    }
+    throw new UsageError(message.split('\n')[0]);
   }
 }
 
@@ -117,6 +156,9 @@ export function numberOption(
   return value;
 }
 
+/** A Binance USD-M perpetual symbol after upper-casing: letters and digits, e.g. 1000PEPEUSDT. */
+export const SYMBOL_SHAPE = /^[A-Z0-9]{2,20}$/;
+
 /** `btcusdt, ETHUSDT` → [`BTCUSDT`, `ETHUSDT`], each checked against Binance's symbol shape. */
 export function symbolList(text: string): string[] {
   const symbols = text
@@ -125,8 +167,10 @@ export function symbolList(text: string): string[] {
     .filter((s) => s.length > 0);
   if (symbols.length === 0) throw new UsageError('--symbols needs at least one symbol');
   for (const symbol of symbols) {
-    if (!/^[A-Z0-9]{2,30}$/.test(symbol)) {
-      throw new UsageError(`--symbols: "${symbol}" is not a Binance symbol (letters and digits)`);
+    if (!SYMBOL_SHAPE.test(symbol)) {
+      throw new UsageError(
+        `--symbols: "${symbol}" is not a Binance symbol (2 to 20 letters and digits, e.g. BTCUSDT)`,
+      );
     }
   }
   return [...new Set(symbols)];

@@ -3,7 +3,7 @@
  * kept), several files, gzip, truncated gzip, degenerate data (one symbol, too few bars, constant
  * series, empty file), and the CLI surface (--help, usage errors) through the real entry point.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PairSummary } from '../../../src/core/analysis/pairAnalysis';
@@ -35,13 +35,6 @@ function summaryOf(path: string): PairSummary {
   const text = readFileSync(path, 'utf8');
   expect(text).not.toMatch(/NaN|Infinity/);
   return JSON.parse(text) as PairSummary;
-}
-
-/** Every leaf number of the summary (nulls excluded). */
-function numbersIn(o: unknown): number[] {
-  if (typeof o === 'number') return [o];
-  if (o === null || typeof o !== 'object') return [];
-  return Object.values(o).flatMap(numbersIn);
 }
 
 describe('bad lines', () => {
@@ -169,8 +162,8 @@ describe('bad lines', () => {
   });
 });
 
-describe('degenerate input → nulls and plain notes, exit 0, no NaN', () => {
-  it('one symbol only', async () => {
+describe('degenerate input → nulls and plain notes (exit 0, no NaN), or an error when a symbol has no data', () => {
+  it('one symbol only: an error naming what the input has, exit 1, nothing written', async () => {
     const f = tmp.file('btc-only.ndjson');
     writeFileSync(
       f,
@@ -181,21 +174,9 @@ describe('degenerate input → nulls and plain notes, exit 0, no NaN', () => {
     const csv = tmp.file('btc-only.csv');
     const json = tmp.file('btc-only.json');
     const r = await runAnalyzeCli([f, '--pair', 'BTCUSDT/ETHUSDT', '--out', csv, '--json', json]);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    const s = summaryOf(json);
-    expect(s.bars).toBe(0);
-    // No result is a number; only the settings echoed back are (bars, W, Kalman δ and Ve).
-    const { delta, ve, ...kalmanResults } = s.kalman;
-    expect(numbersIn({ ...s, bars: undefined, window: undefined, kalman: kalmanResults })).toEqual(
-      [],
-    );
-    expect([delta, ve]).toEqual([1e-7, 10]);
-    expect(s.notes).toContain('no MARKET trades of ETHUSDT in the input');
-    expect(s.notes.some((n) => n.startsWith('no aligned bars'))).toBe(true);
-    expect(readFileSync(csv, 'utf8')).toBe(`${HEADER}\n`);
-    expect(r.stdout).toContain('note        no MARKET trades of ETHUSDT');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('pairdesk analyze: no trades for ETHUSDT; the input has BTCUSDT');
+    expect(existsSync(csv) || existsSync(json)).toBe(false);
   });
 
   it('too few bars: OLS defined, tests and Kalman null with reasons', async () => {
@@ -260,15 +241,16 @@ describe('degenerate input → nulls and plain notes, exit 0, no NaN', () => {
     expect(s.notes.some((n) => /spread undefined/.test(n))).toBe(true);
   });
 
-  it('empty file', async () => {
+  it('empty file: no trades at all, exit 1', async () => {
     const f = tmp.file('empty.ndjson');
     writeFileSync(f, '');
     const json = tmp.file('empty.json');
     const r = await runAnalyzeCli([f, '--pair', 'BTCUSDT/ETHUSDT', '--json', json]);
-    expect(r.code).toBe(0);
-    const s = summaryOf(json);
-    expect(s.bars).toBe(0);
-    expect(s.notes.length).toBeGreaterThan(0);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'pairdesk analyze: no trades for BTCUSDT or ETHUSDT; the input has no trades at all',
+    );
+    expect(existsSync(json)).toBe(false);
   });
 });
 
@@ -317,7 +299,7 @@ describe('CLI surface (spawned entry point)', () => {
 
   it('an unwritable output is reported in one line, exit 1', async () => {
     const f = tmp.file('any2.ndjson');
-    writeFileSync(f, '');
+    writeFileSync(f, `${agg('BTCUSDT', 1, '64000.0', T0)}\n${agg('ETHUSDT', 1, '3400.00', T0)}\n`);
     const r = await runAnalyzeCli([
       f,
       '--pair',

@@ -8,15 +8,14 @@ import {
   numberOption,
   requiredString,
   stringOption,
+  SYMBOL_SHAPE,
   UsageError,
   type CliCommand,
 } from '../command';
 
-const SYMBOL = /^[A-Z0-9]{2,30}$/;
-
 function parsePair(text: string): [string, string] {
   const parts = text.split('/').map((s) => s.trim().toUpperCase());
-  if (parts.length !== 2 || !SYMBOL.test(parts[0]) || !SYMBOL.test(parts[1])) {
+  if (parts.length !== 2 || !SYMBOL_SHAPE.test(parts[0]) || !SYMBOL_SHAPE.test(parts[1])) {
     throw new UsageError(`--pair must look like BTCUSDT/ETHUSDT (A/B), got "${text}"`);
   }
   if (parts[0] === parts[1])
@@ -24,7 +23,7 @@ function parsePair(text: string): [string, string] {
   return [parts[0], parts[1]];
 }
 
-function checkFiles(files: string[]): void {
+async function checkFiles(files: string[]): Promise<void> {
   if (files.length === 0)
     throw new UsageError('give at least one capture file (NDJSON, .gz allowed)');
   for (const f of files) {
@@ -38,6 +37,11 @@ function checkFiles(files: string[]): void {
       );
     }
     if (!isFile) throw new UsageError(`${f} is not a regular file`);
+  }
+  const { sniffInput, unsupportedInputMessage } = await import('../../analyze/inputFormat');
+  for (const f of files) {
+    const refusal = unsupportedInputMessage(f, await sniffInput(f));
+    if (refusal !== undefined) throw new UsageError(refusal);
   }
 }
 
@@ -150,11 +154,11 @@ export const analyzeCommand: CliCommand = {
     const jsonPath = stringOption(args, 'json');
     if (csvPath === '' || jsonPath === '')
       throw new UsageError('--out and --json need a file name');
-    checkFiles(args.positionals);
+    await checkFiles(args.positionals);
 
+    const { runAnalyze, AnalyzeInputError } = await import('../../analyze/runAnalyze');
     let result;
     try {
-      const { runAnalyze } = await import('../../analyze/runAnalyze');
       result = await runAnalyze({
         files: args.positionals,
         symbolA,
@@ -168,7 +172,13 @@ export const analyzeCommand: CliCommand = {
         jsonPath,
       });
     } catch (err) {
-      // Data problems never get here (they become rejections and notes); this is I/O, e.g. an
+      if (err instanceof AnalyzeInputError) {
+        // The rejections explain an "unusable" symbol; the verdict is the last line.
+        for (const line of rejectReport(err.ingest)) console.error(line);
+        console.error(`pairdesk analyze: ${err.message}`);
+        return 1;
+      }
+      // Bad lines never get here (they become rejections and notes); this is I/O, e.g. an
       // output directory that does not exist.
       const e = err as NodeJS.ErrnoException;
       console.error(`pairdesk analyze: ${e.code !== undefined ? `${e.code}: ` : ''}${e.message}`);

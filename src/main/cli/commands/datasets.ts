@@ -1,4 +1,5 @@
 import { requiredString, type CliCommand } from '../command';
+import { openStoreForRead } from '../openStore';
 
 function iso(ms: number | null): string {
   return ms === null ? '–' : new Date(ms).toISOString();
@@ -12,8 +13,7 @@ export const datasetsCommand: CliCommand = {
     json: { type: 'boolean', description: 'Print JSON instead of a table' },
   },
   async run(args) {
-    const { PairDeskStore } = await import('../../store/store');
-    const store = PairDeskStore.open(requiredString(args, 'db'), { readonly: true });
+    const store = await openStoreForRead(requiredString(args, 'db'));
     try {
       const datasets = store.listDatasets();
       if (args.values.json === true) {

@@ -9,6 +9,7 @@ import {
   UsageError,
   type CliCommand,
 } from '../command';
+import { openStoreForRead } from '../openStore';
 
 export const TICK_CSV_HEADER = ['symbol', 'trade_id', 'time_ms', 'price', 'qty', 'is_buyer_maker'];
 export const BAR_CSV_HEADER = [
@@ -58,8 +59,7 @@ export const exportCommand: CliCommand = {
     if (barsTf !== undefined && !(barsTf in TIMEFRAME_MS)) {
       throw new UsageError(`--bars must be 1s, 1m or 5m, got "${barsTf}"`);
     }
-    const { PairDeskStore } = await import('../../store/store');
-    const store = PairDeskStore.open(dbFile, { readonly: true });
+    const store = await openStoreForRead(dbFile);
     try {
       const datasetOpt = numberOption(args, 'dataset', { integer: true, min: 1 });
       const dataset =

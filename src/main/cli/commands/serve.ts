@@ -4,6 +4,7 @@ import { defaultDbFile } from '../../app/paths';
 import { PROJECT_ROOT } from '../../bridge/rendererBuild';
 import { numberOption, stringOption, symbolList, UsageError, type CliCommand } from '../command';
 import { untilSignalOrTimeout } from '../signals';
+import { listenFailure } from './simulate';
 import { mkdirSync } from 'node:fs';
 
 export const serveCommand: CliCommand = {
@@ -84,6 +85,7 @@ export const serveCommand: CliCommand = {
     if (existsSync(bundled)) replayDirs.push(bundled);
     if (file) replayDirs.push(dirname(resolve(file)));
     const durationS = numberOption(args, 'duration', { min: 0 });
+    const port = numberOption(args, 'port', { integer: true, min: 0, max: 65535 }) ?? 5178;
 
     // Loaded on use: the CLI starts fast for every other command.
     const { ensureRendererBuilt } = await import('../../bridge/rendererBuild');
@@ -107,16 +109,11 @@ export const serveCommand: CliCommand = {
       server = await startBrowserServer({
         host: app.host,
         rendererDir,
-        port: numberOption(args, 'port', { integer: true, min: 0, max: 65535 }) ?? 5178,
+        port,
       });
     } catch (error) {
       await app.stop();
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new UsageError(
-          `port ${stringOption(args, 'port')} on 127.0.0.1 is in use; choose another with --port`,
-        );
-      }
-      throw error;
+      throw listenFailure(error, port);
     }
     const info = app.services.source;
     console.log(`[serve] data: ${dbFile}`);

@@ -1,5 +1,12 @@
 import { existsSync } from 'node:fs';
-import { numberOption, stringOption, symbolList, UsageError, type CliCommand } from '../command';
+import {
+  CliFailure,
+  numberOption,
+  stringOption,
+  symbolList,
+  UsageError,
+  type CliCommand,
+} from '../command';
 import { untilSignalOrTimeout } from '../signals';
 
 export const simulateCommand: CliCommand = {
@@ -63,18 +70,39 @@ export const simulateCommand: CliCommand = {
       throw new UsageError(`--replay: no such file ${replay}`);
     const speed = numberOption(args, 'speed', { min: 0 }) ?? 1;
     const durationS = numberOption(args, 'duration', { min: 0 });
-    const { runSimulateCommand } = await import('../../feedserver/cli');
-    const server = await runSimulateCommand({
-      port: numberOption(args, 'port', { integer: true, min: 0, max: 65535 }) ?? 9443,
+    const port = numberOption(args, 'port', { integer: true, min: 0, max: 65535 }) ?? 9443;
+    const options = {
+      port,
       symbols: symbolList(stringOption(args, 'symbols') ?? 'BTCUSDT,ETHUSDT'),
       rate: numberOption(args, 'rate', { min: 0.001, max: 1_000_000 }) ?? 50,
       seed: numberOption(args, 'seed', { integer: true }) ?? 1,
       halfLifeSec: numberOption(args, 'half-life', { min: 0.001 }),
       replay,
       speed: speed === 0 ? Number.POSITIVE_INFINITY : speed,
-    });
+    };
+    const { runSimulateCommand } = await import('../../feedserver/cli');
+    let server;
+    try {
+      server = await runSimulateCommand(options);
+    } catch (error) {
+      throw listenFailure(error, port);
+    }
     await untilSignalOrTimeout(durationS === undefined ? undefined : durationS * 1000);
     await server.close();
     return 0;
   },
 };
+
+/** A failed listen on 127.0.0.1 as one sentence (busy port, privileged port), else as is. */
+export function listenFailure(error: unknown, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new CliFailure(`port ${port} on 127.0.0.1 is in use; choose another with --port`);
+  }
+  if (code === 'EACCES') {
+    return new CliFailure(
+      `not allowed to listen on port ${port} of 127.0.0.1; choose another with --port`,
+    );
+  }
+  return error;
+}
