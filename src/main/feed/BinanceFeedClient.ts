@@ -1,5 +1,6 @@
 import { DEFAULT_BACKOFF } from './backoff';
 import { RouteConnection, type RouteConnectionSettings } from './RouteConnection';
+import { parseSourceHeader, SOURCE_HEADER } from './sourceHeader';
 import { FeedCapacityError, normalizeSymbol, streamName } from './streams';
 import { TypedEmitter, type Listener } from './TypedEmitter';
 import {
@@ -321,6 +322,11 @@ export class BinanceFeedClient {
       onControl: (ev) => this.emitter.emit('control', ev),
       onGap: (ev) => this.emitter.emit('gap', ev),
       onSocketError: (ev) => this.emitter.emit('socketError', ev),
+      onUpgrade: (r, headers) =>
+        this.emitter.emit('source', {
+          route: r,
+          source: parseSourceHeader(headers[SOURCE_HEADER.toLowerCase()]),
+        }),
     });
   }
 

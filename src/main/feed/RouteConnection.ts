@@ -4,6 +4,7 @@ import { backoffDelayMs, type BackoffOptions } from './backoff';
 import { classifyFrame, extractStreamName, parseControlReply } from './frames';
 import { RateMeter } from './RateMeter';
 import { SlidingWindowLimiter } from './SlidingWindowLimiter';
+import { describeConnectError } from './socketErrors';
 import { combinedStreamUrl } from './streams';
 import type {
   ControlMethod,
@@ -39,6 +40,11 @@ export interface RouteConnectionHooks {
   onControl: (event: ControlResultEvent) => void;
   onGap: (event: FeedGapEvent) => void;
   onSocketError: (event: FeedSocketErrorEvent) => void;
+  /** The server accepted a handshake: its HTTP response headers (lower-case names). */
+  onUpgrade?: (
+    route: FeedRoute,
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+  ) => void;
 }
 
 interface PendingControl {
@@ -66,6 +72,8 @@ interface Session {
   lastDataAt: number | null;
   /** Set when we closed/abandoned it on purpose: its close event must not trigger a reconnect. */
   retired: boolean;
+  /** Why the attempt failed before opening (`connection refused by …`): the state's reason. */
+  connectFailure: string | null;
 }
 
 const CLOSE_GRACE_MS = 2_000;
@@ -252,6 +260,7 @@ export class RouteConnection {
       firstDataAt: null,
       lastDataAt: null,
       retired: false,
+      connectFailure: null,
     };
     this.counters.connects++;
     ws.on('open', () => this.handleOpen(session));
@@ -262,8 +271,12 @@ export class RouteConnection {
       this.counters.pingsReceived++;
       this.counters.pongsSent++;
     });
-    ws.on('error', (err) => {
+    ws.on('upgrade', (res) => {
+      if (!session.retired) this.hooks.onUpgrade?.(this.route, res.headers);
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
       if (session.retired) return;
+      if (session.openedAt === null) session.connectFailure = describeConnectError(err, url);
       this.hooks.onSocketError({ route: this.route, message: err.message, atMs: this.cfg.now() });
     });
     ws.on('close', (code, reasonBuf) => this.handleClose(session, code, reasonBuf.toString()));
@@ -335,7 +348,10 @@ export class RouteConnection {
     this.failPending(session, 'closed');
     if (session.retired) return;
     session.retired = true;
-    const why = `closed: code ${code}${reason ? ` ${reason}` : ''}`;
+    const why =
+      session.openedAt === null && session.connectFailure !== null
+        ? session.connectFailure
+        : `closed: code ${code}${reason ? ` ${reason}` : ''}`;
 
     if (session === this.successor) {
       // Rotation attempt failed; the old connection still works. Try again later.

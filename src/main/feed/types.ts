@@ -1,4 +1,5 @@
 import type { BackoffOptions } from './backoff';
+import type { DeclaredSource } from './sourceHeader';
 
 /** Binance market-data route (path prefix after the base URL). */
 export type FeedRoute = 'market' | 'public';
@@ -83,8 +84,16 @@ export interface FeedSocketErrorEvent {
   atMs: number;
 }
 
+/** A handshake succeeded: what the server says it serves (see sourceHeader.ts). */
+export interface FeedSourceEvent {
+  route: FeedRoute;
+  /** `sim` / `replay` from the local feed server; null when the server declares nothing (Binance). */
+  source: DeclaredSource | null;
+}
+
 /** Typed event map of BinanceFeedClient. */
 export interface FeedClientEvents {
+  source: FeedSourceEvent;
   state: RouteStateEvent;
   overall: OverallStateEvent;
   control: ControlResultEvent;

@@ -8,8 +8,10 @@
  */
 import { access } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { basename } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { formatSourceHeader, SOURCE_HEADER } from '../feed/sourceHeader';
 import { handleControlMessage, type ControlTarget } from './control';
 import { malformedFrame } from './malformed';
 import { ReplaySource, type ReplayReport, type ReplaySourceOptions } from './sources/replaySource';
@@ -457,6 +459,15 @@ export async function startFeedServer(options: FeedServerOptions = {}): Promise<
   };
 
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 65_536 });
+  // Say on every handshake what is served, so a recorder files simulated or replayed data as
+  // such instead of as live (Binance sends no such header). Publish-only servers stay unmarked.
+  const declared = options.source;
+  if (declared?.kind === 'sim' || declared?.kind === 'replay') {
+    const value = formatSourceHeader(
+      declared.kind === 'sim' ? { kind: 'sim' } : { kind: 'replay', file: basename(declared.file) },
+    );
+    wss.on('headers', (headers) => headers.push(`${SOURCE_HEADER}: ${value}`));
+  }
   const http: Server = createServer((_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
     res.end('WebSocket only: connect to /market/ws/<stream> or /public/stream?streams=…\n');
