@@ -93,6 +93,8 @@ export class AnalyticsHost {
   private consecutiveCrashes = 0;
   private startedAt = 0;
   private lastLoadMs = 0;
+  /** Epoch whose configure already saw the end of the source (feed time +∞). */
+  private finishedEpoch = -1;
   private readonly settings: WorkerSettings;
   private entry: WorkerEntry | undefined;
   /** Why the worker cannot run at all (its file is missing), in plain words. */
@@ -162,6 +164,7 @@ export class AnalyticsHost {
     // Bars closed up to now (feedNow may close some) are in the store: the pipeline stores before
     // it notifies. Later ones arrive through onBar and reach the worker after this configure.
     const feedNowMs = this.options.feedNow?.() ?? null;
+    if (feedNowMs !== null && !Number.isFinite(feedNowMs)) this.finishedEpoch = this.epoch;
     this.bars = [];
     const t0 = performance.now();
     const barsA = this.options.loadBars(sel.pairA, tfMs, sel.lookback);
@@ -312,6 +315,13 @@ export class AnalyticsHost {
   private tick(): void {
     if (!this.ready || !this.worker || !this.selectionValue) return;
     const feedNowMs = this.options.feedNow?.() ?? null;
+    if (feedNowMs !== null && !Number.isFinite(feedNowMs) && this.finishedEpoch !== this.epoch) {
+      // The source ended (feed time +∞): its last bars are closed and stored. Recompute once from
+      // the store, so the frozen series is exactly what a restart or `analyze` on the same data
+      // gives (live static β re-estimated over the final rows, windows over the lookback).
+      this.recompute();
+      return;
+    }
     const bars = this.bars;
     this.bars = [];
     this.send({ type: 'feed', epoch: this.epoch, bars, feedNowMs });

@@ -132,6 +132,8 @@ export class IngestPipeline implements BarSink {
   finish(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    // The feed time stops here (now() = +∞): nothing may be forward-filled past the source's end.
+    this.clock.end();
     this.aggregator.advance(Number.POSITIVE_INFINITY);
     this.options.store.flush();
   }

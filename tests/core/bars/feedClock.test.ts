@@ -18,6 +18,20 @@ describe('FeedClock', () => {
     expect(c.lastEventTimeMs).toBe(1_000_400);
   });
 
+  it('end(): +∞ from then on, whatever the local clock, and later events are ignored', () => {
+    const c = new FeedClock();
+    c.observe(10_000, 0);
+    expect(c.now(500)).toBe(10_500);
+    c.end();
+    expect(c.ended).toBe(true);
+    // A finished source has no quiet intervals to carry forward: the end, not a time.
+    expect(c.now(500)).toBe(Infinity);
+    expect(c.now(60_000)).toBe(Infinity);
+    c.observe(20_000, 60_000);
+    expect(c.lastEventTimeMs).toBe(10_000);
+    expect(c.now(70_000)).toBe(Infinity);
+  });
+
   it('never goes backwards: a lagging event holds the clock until it catches up', () => {
     const c = new FeedClock();
     c.observe(10_000, 0);
