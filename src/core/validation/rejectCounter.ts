@@ -3,6 +3,7 @@
  * "which line, which field, why".
  */
 import type { RejectReason, Rejection } from '../market/types';
+import { clip, MAX_MESSAGE_CHARS } from './clip';
 
 /** Every reason once; typed as a Record so adding a RejectReason without listing it fails tsc. */
 const REASON_KEYS: Readonly<Record<RejectReason, true>> = {
@@ -71,14 +72,16 @@ export class RejectCounter {
     this.counts[rejection.reason]++;
     this.count++;
     if (this.keepLast === 0) return;
-    const rec: RejectRecord = { seq: this.count, ...rejection };
+    // Kept records hold detached, bounded copies: a record must not pin a huge input frame.
+    const rec: RejectRecord = {
+      seq: this.count,
+      ...rejection,
+      message: clip(rejection.message, MAX_MESSAGE_CHARS),
+    };
     if (context?.source !== undefined) rec.source = context.source;
     if (context?.line !== undefined) rec.line = context.line;
     if (context?.raw !== undefined) {
-      rec.excerpt =
-        context.raw.length > this.excerptChars
-          ? `${context.raw.slice(0, this.excerptChars)}…`
-          : context.raw;
+      rec.excerpt = clip(context.raw, this.excerptChars);
     }
     if (this.ring.length < this.keepLast) {
       this.ring.push(rec);

@@ -4,6 +4,7 @@
  * no duplicate (symbol, stream, trade id).
  */
 import type { Rejection, Tick, TradeStream } from '../market/types';
+import { clip, quoteClipped } from './clip';
 
 /** 2017-01-01T00:00:00Z in ms: before Binance launched, so any earlier trade time is wrong. */
 export const DEFAULT_MIN_TIME_MS = Date.UTC(2017, 0, 1);
@@ -174,7 +175,7 @@ export class TickValidator {
       return {
         reason: 'bad_price',
         field: 'p',
-        message: `price "${tick.priceText}" is not a finite number > 0`,
+        message: `price "${clip(tick.priceText)}" is not a finite number > 0`,
       };
     }
     const qty = tick.qty;
@@ -182,7 +183,7 @@ export class TickValidator {
       return {
         reason: 'bad_qty',
         field: 'q',
-        message: `quantity "${tick.qtyText}" is not a finite number > 0`,
+        message: `quantity "${clip(tick.qtyText)}" is not a finite number > 0`,
       };
     }
     const symbol = tick.symbol;
@@ -191,8 +192,8 @@ export class TickValidator {
         reason: 'unknown_symbol',
         field: 's',
         message: this.restricted
-          ? `symbol ${JSON.stringify(symbol)} is not subscribed`
-          : `symbol ${JSON.stringify(symbol)} is not 2-30 upper-case letters/digits`,
+          ? `symbol ${quoteClipped(symbol)} is not subscribed`
+          : `symbol ${quoteClipped(symbol)} is not 2-30 upper-case letters/digits`,
       };
     }
     const t = tick.timeMs;

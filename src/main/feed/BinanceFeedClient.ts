@@ -29,6 +29,8 @@ export const DEFAULT_CONTROL_RATE_PER_SEC = 4;
 export const DEFAULT_CONTROL_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_STREAMS_PER_CONNECTION = 200;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Binance frames are < 1 KB; anything near this is hostile or broken. */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 /** Binance disconnects above 10 incoming messages/s per connection (control frames + pongs). */
 export const BINANCE_INCOMING_LIMIT_PER_SEC = 10;
 
@@ -62,6 +64,8 @@ export class BinanceFeedClient {
   private readonly bookTicker: boolean;
   private readonly maxStreams: number;
   private readonly lastByStream = new Map<string, number>();
+  /** Streams of the current symbol set: only these get a lastByStream entry. */
+  private wantedStreams = new Set<string>();
   private symbolSet: string[] = [];
   private running = false;
   private controlId = 0;
@@ -99,6 +103,7 @@ export class BinanceFeedClient {
       controlTimeoutMs: options.controlTimeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS,
       maxParamsPerMessage: this.maxStreams,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      maxFrameBytes: positive(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, 'maxFrameBytes'),
       now,
       random: options.random ?? Math.random,
     };
@@ -292,6 +297,7 @@ export class BinanceFeedClient {
         conn.setStreams(streams);
       }
     }
+    this.wantedStreams = wanted;
     for (const stream of this.lastByStream.keys()) {
       if (!wanted.has(stream)) this.lastByStream.delete(stream);
     }
@@ -306,7 +312,10 @@ export class BinanceFeedClient {
         return this.controlId;
       },
       onData: (raw, r, receivedAtMs, stream) => {
-        if (stream !== null) this.lastByStream.set(stream, receivedAtMs);
+        // Names come from the server: a hostile one could grow the map without end.
+        if (stream !== null && this.wantedStreams.has(stream)) {
+          this.lastByStream.set(stream, receivedAtMs);
+        }
         for (const handler of this.handlers) {
           try {
             handler(raw, r, receivedAtMs);

@@ -29,6 +29,8 @@ export interface RouteConnectionSettings {
   controlTimeoutMs: number;
   maxParamsPerMessage: number;
   connectTimeoutMs: number;
+  /** ws maxPayload: a larger frame is refused with 1009 before it is buffered. */
+  maxFrameBytes: number;
   now: () => number;
   random: () => number;
 }
@@ -72,6 +74,8 @@ interface Session {
   lastDataAt: number | null;
   /** Set when we closed/abandoned it on purpose: its close event must not trigger a reconnect. */
   retired: boolean;
+  /** A frame exceeded maxFrameBytes: ws closes with 1009 (the close event may say 1006). */
+  frameTooLarge: boolean;
   /** Why the attempt failed before opening (`connection refused by …`): the state's reason. */
   connectFailure: string | null;
 }
@@ -117,6 +121,7 @@ export class RouteConnection {
     reconnects: 0,
     rotations: 0,
     watchdogTrips: 0,
+    framesTooLarge: 0,
     controlSent: 0,
     controlAcked: 0,
     controlErrors: 0,
@@ -246,6 +251,8 @@ export class RouteConnection {
       handshakeTimeout: this.cfg.connectTimeoutMs,
       perMessageDeflate: false,
       autoPong: true,
+      // ws's default (100 MiB) let a hostile server make us buffer and decode huge frames.
+      maxPayload: this.cfg.maxFrameBytes,
     });
     const session: Session = {
       seq: ++this.sessionSeq,
@@ -260,6 +267,7 @@ export class RouteConnection {
       firstDataAt: null,
       lastDataAt: null,
       retired: false,
+      frameTooLarge: false,
       connectFailure: null,
     };
     this.counters.connects++;
@@ -277,6 +285,12 @@ export class RouteConnection {
     ws.on('error', (err: Error & { code?: string }) => {
       if (session.retired) return;
       if (session.openedAt === null) session.connectFailure = describeConnectError(err, url);
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        // ws has sent close 1009 and stopped reading; a hostile peer need not answer, so do not
+        // wait out the close handshake: drop the socket now and reconnect with backoff.
+        session.frameTooLarge = true;
+        ws.terminate();
+      }
       this.hooks.onSocketError({ route: this.route, message: err.message, atMs: this.cfg.now() });
     });
     ws.on('close', (code, reasonBuf) => this.handleClose(session, code, reasonBuf.toString()));
@@ -348,10 +362,15 @@ export class RouteConnection {
     this.failPending(session, 'closed');
     if (session.retired) return;
     session.retired = true;
-    const why =
+    let why =
       session.openedAt === null && session.connectFailure !== null
         ? session.connectFailure
         : `closed: code ${code}${reason ? ` ${reason}` : ''}`;
+    if (code === 1009 || session.frameTooLarge) {
+      // ws closes with 1009 when a frame exceeds maxPayload (a server may send 1009 too).
+      this.counters.framesTooLarge++;
+      why = `closed: code 1009 frame too large (limit ${this.cfg.maxFrameBytes} bytes)`;
+    }
 
     if (session === this.successor) {
       // Rotation attempt failed; the old connection still works. Try again later.

@@ -139,6 +139,11 @@ export interface BinanceFeedClientOptions {
   maxStreamsPerConnection?: number;
   /** WebSocket handshake timeout. Default 10 000. */
   connectTimeoutMs?: number;
+  /**
+   * Largest incoming frame (bytes); a larger one closes the connection with 1009 ("frame too
+   * large") and a reconnect with backoff follows. Binance frames are < 1 KB. Default 1 MiB.
+   */
+  maxFrameBytes?: number;
   /** Clock (epoch ms). Default Date.now. */
   now?: () => number;
   /** Random source in [0, 1) for jitter. Default Math.random. */
@@ -169,6 +174,8 @@ export interface RouteStats {
   reconnects: number;
   rotations: number;
   watchdogTrips: number;
+  /** Connections closed because a frame exceeded maxFrameBytes (close code 1009). */
+  framesTooLarge: number;
   controlSent: number;
   controlAcked: number;
   controlErrors: number;

@@ -13,6 +13,7 @@ import type { Bar, RejectReason, Rejection, Tick } from '../../core/market/types
 import { TIMEFRAMES, TIMEFRAME_MS } from '../../core/market/types';
 import { LatencyHistogram } from '../../core/metrics/latencyHistogram';
 import { RateMeter } from '../../core/metrics/rateMeter';
+import { clip, MAX_MESSAGE_CHARS } from '../../core/validation/clip';
 import { RejectCounter, type RejectContext } from '../../core/validation/rejectCounter';
 import { isBarEligible, TickValidator } from '../../core/validation/tickValidator';
 import type { PairDeskStore } from '../store/store';
@@ -72,6 +73,13 @@ export interface IngestSnapshot {
 const TRADE_STREAMS = ['aggTrade', 'trade'] as const;
 
 const DEFAULT_TIMEFRAMES_MS = TIMEFRAMES.map((tf) => TIMEFRAME_MS[tf]);
+
+/**
+ * Longest price / quantity text stored. Binance sends at most ~20 characters; the decimal grammar
+ * alone admits a megabyte of digits that parses to a fine number, and every stored tick keeps its
+ * text (in the writer queue, then on disk), so longer texts are rejected as bad values.
+ */
+export const MAX_DECIMAL_TEXT_CHARS = 64;
 
 export class IngestPipeline implements BarSink {
   readonly rejects = new RejectCounter();
@@ -213,7 +221,8 @@ export class IngestPipeline implements BarSink {
     context?: RejectContext,
     raw?: string,
   ): void {
-    const rejection = this.validator.validate(tick);
+    // Length first: validate() marks a valid id as seen, and this tick is not kept.
+    const rejection = overlongText(tick) ?? this.validator.validate(tick);
     if (rejection) {
       this.reject(rejection, context, raw);
       return;
@@ -290,7 +299,9 @@ export class IngestPipeline implements BarSink {
     };
   }
 
-  private reject(rejection: Rejection, context: RejectContext | undefined, raw?: string): void {
+  private reject(found: Rejection, context: RejectContext | undefined, raw?: string): void {
+    // A detached, bounded message: decoder messages may be cut from (and so pin) a huge frame.
+    const rejection: Rejection = { ...found, message: clip(found.message, MAX_MESSAGE_CHARS) };
     const ctx: RejectContext = {
       source: context?.source ?? this.options.sourceLabel,
       line: context?.line,
@@ -299,4 +310,22 @@ export class IngestPipeline implements BarSink {
     this.rejects.add(rejection, ctx);
     this.options.listener?.onReject?.(rejection, ctx);
   }
+}
+
+function overlongText(tick: Tick): Rejection | null {
+  if (tick.priceText.length > MAX_DECIMAL_TEXT_CHARS) {
+    return {
+      reason: 'bad_price',
+      field: 'p',
+      message: `price "${clip(tick.priceText)}" is longer than ${MAX_DECIMAL_TEXT_CHARS} characters`,
+    };
+  }
+  if (tick.qtyText.length > MAX_DECIMAL_TEXT_CHARS) {
+    return {
+      reason: 'bad_qty',
+      field: 'q',
+      message: `quantity "${clip(tick.qtyText)}" is longer than ${MAX_DECIMAL_TEXT_CHARS} characters`,
+    };
+  }
+  return null;
 }

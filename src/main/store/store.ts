@@ -127,6 +127,8 @@ export class PairDeskStore {
         pending: 0,
         failedFlushes: 0,
         lastError: null,
+        droppedTicks: 0,
+        droppedBars: 0,
       }
     );
   }

@@ -9,6 +9,12 @@ export interface BatchWriterOptions {
   batchSize?: number;
   /** Flush at most this long after the first pending item. Default 200 ms. */
   flushIntervalMs?: number;
+  /**
+   * Most ticks + bars held while flushes cannot happen (failing, or an export iterator open);
+   * beyond it new items are dropped and counted (droppedTicks / droppedBars) instead of growing
+   * memory without limit. Default 64 × batchSize.
+   */
+  maxPending?: number;
   /** Called after each committed flush (not for empty flushes). */
   onFlush?: (info: FlushInfo) => void;
   /**
@@ -47,6 +53,9 @@ export interface WriterStats {
   pending: number;
   failedFlushes: number;
   lastError: string | null;
+  /** Items refused because maxPending were already waiting. */
+  droppedTicks: number;
+  droppedBars: number;
 }
 
 /**
@@ -94,6 +103,7 @@ type BarValues = readonly [number, number, number, number, number, number, numbe
 export class BatchWriter {
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;
+  private readonly maxPending: number;
   private readonly queues = new Map<number, DatasetQueue>();
   /** Last queue used: live ingestion hits one dataset, so this skips the Map lookup. */
   private lastQueue: DatasetQueue | undefined;
@@ -123,6 +133,8 @@ export class BatchWriter {
     pending: 0,
     failedFlushes: 0,
     lastError: null,
+    droppedTicks: 0,
+    droppedBars: 0,
   };
 
   constructor(
@@ -132,6 +144,7 @@ export class BatchWriter {
   ) {
     this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? 4096));
     this.flushIntervalMs = Math.max(1, opts.flushIntervalMs ?? 200);
+    this.maxPending = Math.max(this.batchSize, Math.floor(opts.maxPending ?? 64 * this.batchSize));
     this.multiStmt = db.prepare<[(number | string)[]]>(
       `INSERT OR IGNORE INTO ticks ${TICK_COLUMNS} VALUES ` +
         new Array<string>(CHUNK).fill(TICK_PLACEHOLDERS).join(','),
@@ -173,6 +186,10 @@ export class BatchWriter {
   enqueueTick(datasetId: number, tick: Tick): void {
     let q = this.lastQueue;
     if (q === undefined || q.datasetId !== datasetId) q = this.queueFor(datasetId);
+    if (this.pendingCount >= this.maxPending) {
+      this.counters.droppedTicks++;
+      return;
+    }
     const n = q.nTicks;
     if (n < q.ticks.length) q.ticks[n] = tick;
     else q.ticks.push(tick);
@@ -185,6 +202,10 @@ export class BatchWriter {
     if (q === undefined || q.datasetId !== datasetId) q = this.queueFor(datasetId);
     const key = `${bar.symbol}\u0000${bar.timeframeMs}\u0000${bar.startMs}`;
     const had = q.bars.has(key);
+    if (!had && this.pendingCount >= this.maxPending) {
+      this.counters.droppedBars++;
+      return;
+    }
     q.bars.set(key, bar);
     if (!had) this.added();
   }

@@ -44,7 +44,7 @@ describe('RejectCounter', () => {
       message: 'line 5',
       source: 'capture.ndjson',
       line: 5,
-      excerpt: '{"e":"aggT…',
+      excerpt: '{"e":"aggT… (22 chars)',
     });
     expect(c.total).toBe(5);
   });
