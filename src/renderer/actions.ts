@@ -18,10 +18,15 @@ export function saveSettings(patch: SettingsPatch): Promise<boolean> {
   return updateSettings(sessionStore, getAppApi(), patch);
 }
 
-export async function selectSource(kind: SourceKind, file?: string, speed?: number): Promise<void> {
+/** Switches the source; replay plays the offered file `fileId` (from `replay.files`). */
+export async function selectSource(
+  kind: SourceKind,
+  fileId?: string,
+  speed?: number,
+): Promise<void> {
   try {
-    const request: { kind: SourceKind; file?: string; speed?: number } = { kind };
-    if (file !== undefined) request.file = file;
+    const request: { kind: SourceKind; fileId?: string; speed?: number } = { kind };
+    if (fileId !== undefined) request.fileId = fileId;
     if (speed !== undefined) request.speed = speed;
     const source = await getAppApi().invoke('source.select', request);
     sessionStore.getState().applySource(source);

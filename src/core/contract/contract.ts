@@ -25,7 +25,10 @@ export interface SourceInfo {
   kind: SourceKind;
   /** True for the simulated market: every view must label it SIMULATED. */
   simulated: boolean;
-  /** Human label, e.g. `Binance USD-M futures` or the replayed file name. */
+  /**
+   * Human label: `Binance USD-M futures`, `Live feed 127.0.0.1:9443` for another live feed URL,
+   * `Simulated market`, or `Replay <file name>`.
+   */
   label: string;
   datasetId: number;
   /** running: data may flow; ended: a replay reached its end; failed: see `error`. */
@@ -34,6 +37,16 @@ export interface SourceInfo {
   error: string | null;
   /** Replay speed factor (× original pace), null for live and demo. */
   speed: number | null;
+  /** Replay: the replayed capture's id and file name (as in `replay.files`); null otherwise. */
+  fileId: string | null;
+  fileName: string | null;
+  /** Replay: trades replayed (messages of the trade stream sent), once it ended; else null. */
+  tradesReplayed: number | null;
+  /**
+   * Why this source runs instead of the one stored, for a banner: e.g. the stored replay file
+   * could not be opened at start, so the simulated market runs. null normally.
+   */
+  notice: string | null;
 }
 
 export interface SymbolPrice {
@@ -108,6 +121,9 @@ export type SettingsPatch = Partial<Omit<Settings, 'layout'>> & {
   layout?: Partial<Settings['layout']>;
 };
 
+/** The settings the renderer may change: every field but the replay file (main's own). */
+export type SettingsUpdate = Omit<SettingsPatch, 'replayFile'>;
+
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
   source: 'live',
   replayFile: null,
@@ -127,9 +143,13 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   layout: { sidebarWidth: 260, window: null },
 };
 
-/** A capture the replay source can play. */
+/**
+ * A capture the replay source can play: one main found in its replay folders or one the user
+ * opened through main. The renderer picks by `id`; main alone knows and checks the path.
+ */
 export interface ReplayFile {
-  path: string;
+  /** Opaque id, valid for `source.select` while main offers the file. */
+  id: string;
   name: string;
   sizeBytes: number;
 }
@@ -261,11 +281,17 @@ export interface RequestMap {
     request: { symbol: string; timeframe: Timeframe; limit: number };
     response: Bar[];
   };
-  /** Merges a partial update into the settings; returns the stored settings. */
-  'settings.update': { request: SettingsPatch; response: Settings };
-  /** Switches the data source; the previous one is stopped (its data stays stored). */
+  /**
+   * Merges a partial update into the settings; returns the stored settings. The replay file is
+   * not in it: only `source.select` with an offered file's id changes it.
+   */
+  'settings.update': { request: SettingsUpdate; response: Settings };
+  /**
+   * Switches the data source; the previous one is stopped (its data stays stored). Replay plays
+   * the offered file `fileId` (from `replay.files`), or without it the one in the settings.
+   */
   'source.select': {
-    request: { kind: SourceKind; file?: string; speed?: number };
+    request: { kind: SourceKind; fileId?: string; speed?: number };
     response: SourceInfo;
   };
   'symbols.add': { request: { symbol: string }; response: string[] };

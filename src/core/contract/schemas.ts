@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Timeframe } from '../market/types';
-import type { SettingsPatch, SourceKind } from './contract';
+import type { SettingsPatch, SettingsUpdate, SourceKind } from './contract';
 import { REQUEST_CHANNELS } from './contract';
 import type { RequestChannel, RequestOf } from './contract';
 
@@ -35,32 +35,50 @@ const windowBounds = z
   })
   .strict();
 
-/** Every field optional: the request is a patch. Cross-field rules are checked by the service. */
-export const settingsPatchSchema: z.ZodType<SettingsPatch> = z
-  .object({
-    source: z.enum(SOURCE_VALUES),
-    replayFile: z.string().min(1).max(4096).nullable(),
-    replaySpeed: speed,
-    symbols: z.array(symbol).min(1).max(50),
-    pairA: symbol,
-    pairB: symbol,
-    timeframe: z.enum(TIMEFRAME_VALUES),
-    rollingWindow: z.number().int().min(5).max(10_000),
-    lookback: z.number().int().min(20).max(MAX_BARS_LIMIT),
-    alertThreshold: z.number().positive().max(20),
-    hedgeMethod: z.enum(['static', 'rolling', 'kalman']),
-    // δ = 1 would make the state noise δ/(1−δ) infinite.
-    kalmanDelta: z.number().gt(0).lt(1),
-    kalmanVe: z.number().positive().max(KALMAN_VE_MAX),
-    theme: z.enum(['dark', 'light']),
-    activeTab: z.enum(['prices', 'analytics']),
-    layout: z
-      .object({ sidebarWidth: z.number().int().min(160).max(800), window: windowBounds.nullable() })
-      .strict()
-      .partial(),
-  })
+/** An offered replay file's id (`replay.files`): opaque, never a path. */
+export const REPLAY_FILE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const replayFileId = z
+  .string()
+  .regex(REPLAY_FILE_ID_PATTERN, 'fileId must be the id of a file listed by replay.files');
+
+const settingsFields = z.object({
+  source: z.enum(SOURCE_VALUES),
+  replayFile: z.string().min(1).max(4096).nullable(),
+  replaySpeed: speed,
+  symbols: z.array(symbol).min(1).max(50),
+  pairA: symbol,
+  pairB: symbol,
+  timeframe: z.enum(TIMEFRAME_VALUES),
+  rollingWindow: z.number().int().min(5).max(10_000),
+  lookback: z.number().int().min(20).max(MAX_BARS_LIMIT),
+  alertThreshold: z.number().positive().max(20),
+  hedgeMethod: z.enum(['static', 'rolling', 'kalman']),
+  // δ = 1 would make the state noise δ/(1−δ) infinite.
+  kalmanDelta: z.number().gt(0).lt(1),
+  kalmanVe: z.number().positive().max(KALMAN_VE_MAX),
+  theme: z.enum(['dark', 'light']),
+  activeTab: z.enum(['prices', 'analytics']),
+  layout: z
+    .object({ sidebarWidth: z.number().int().min(160).max(800), window: windowBounds.nullable() })
+    .strict()
+    .partial(),
+});
+
+/**
+ * `settings.update`: every field optional (a patch), and no `replayFile`: a path from the
+ * renderer would let it make main read any file (issue #13); the replay file changes only
+ * through `source.select` with an offered id. Cross-field rules are checked by the service.
+ */
+export const settingsPatchSchema: z.ZodType<SettingsUpdate> = settingsFields
+  .omit({ replayFile: true })
   .strict()
   .partial();
+
+/**
+ * Settings as stored in SQLite, `replayFile` included (main wrote it; it is checked again
+ * against the replay folders before it is opened).
+ */
+export const storedSettingsSchema: z.ZodType<SettingsPatch> = settingsFields.strict().partial();
 
 export const requestSchemas: { readonly [C in RequestChannel]: z.ZodType<RequestOf<C>> } = {
   'session.snapshot': z.null(),
@@ -75,7 +93,7 @@ export const requestSchemas: { readonly [C in RequestChannel]: z.ZodType<Request
   'source.select': z
     .object({
       kind: z.enum(SOURCE_VALUES),
-      file: z.string().min(1).max(4096).optional(),
+      fileId: replayFileId.optional(),
       speed: speed.optional(),
     })
     .strict(),

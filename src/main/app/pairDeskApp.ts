@@ -4,8 +4,7 @@
  * hub that turns the ingestion firehose into coalesced contract events. It implements the
  * contract's main side (`ContractHost`); transports only carry it.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   DEFAULT_SETTINGS,
@@ -21,18 +20,20 @@ import {
   type ResponseOf,
   type SessionSnapshot,
   type Settings,
+  type SettingsPatch,
+  type SettingsUpdate,
   type SourceInfo,
   type SourceKind,
   type SymbolPrice,
-  SettingsPatch,
 } from '../../core/contract/contract';
-import { parseRequest, settingsPatchSchema } from '../../core/contract/schemas';
+import { parseRequest, storedSettingsSchema } from '../../core/contract/schemas';
 import { applySettingsPatch } from '../../core/contract/settingsPatch';
 import { BarEventBatcher } from '../../core/events/barEventBatcher';
 import { TIMEFRAME_MS, type Bar } from '../../core/market/types';
 import { AnalyticsHost } from '../analytics/analyticsHost';
 import type { Platform } from '../platform/interfaces';
 import { PairDeskStore } from '../store/store';
+import { ReplayCatalog, ReplayFileError } from './replayFiles';
 import { SourceSession } from './sourceSession';
 
 export interface PairDeskAppOptions {
@@ -42,7 +43,10 @@ export interface PairDeskAppOptions {
   nativeBinding?: string;
   /** Source to start with; default: the one stored in the settings. */
   source?: SourceKind;
-  /** Capture file for the replay source (overrides the stored one). */
+  /**
+   * Capture file for the replay source (overrides the stored one). The user named it (command
+   * line), so it is allowed like a file opened in a dialog.
+   */
   replayFile?: string;
   replaySpeed?: number;
   symbols?: string[];
@@ -69,7 +73,8 @@ export interface PairDeskApp {
 }
 
 const SETTINGS_KEY = 'settings';
-const CAPTURE_FILE = /\.(ndjson|jsonl)(\.gz)?$/i;
+/** Real paths of the replay files the user opened (main-only; never from the renderer). */
+const USER_REPLAY_FILES_KEY = 'replay.userFiles';
 
 function storedSettings(store: PairDeskStore): Settings {
   const raw = store.getSetting(SETTINGS_KEY);
@@ -78,7 +83,7 @@ function storedSettings(store: PairDeskStore): Settings {
   // Field by field: a value the settings schema refuses (an older version's, a hand-edited
   // database) falls back to its default instead of reaching the services.
   for (const [key, value] of Object.entries(raw)) {
-    if (settingsPatchSchema.safeParse({ [key]: value }).success) {
+    if (storedSettingsSchema.safeParse({ [key]: value }).success) {
       Object.assign(merged, { [key]: value });
     }
   }
@@ -99,6 +104,8 @@ export class PairDeskServices implements ContractHost {
   readonly store: PairDeskStore;
   /** Live pair analytics, computed in a worker thread. */
   readonly analytics: AnalyticsHost;
+  /** The capture files replay may open. */
+  readonly replay: ReplayCatalog;
   private settingsValue: Settings;
   private session: SourceSession | undefined;
   private sourceInfo: SourceInfo;
@@ -118,8 +125,21 @@ export class PairDeskServices implements ContractHost {
   constructor(private readonly options: PairDeskAppOptions) {
     this.store = PairDeskStore.open(options.dbFile, { nativeBinding: options.nativeBinding });
     const settings = storedSettings(this.store);
+    const userFiles = this.store.getSetting(USER_REPLAY_FILES_KEY);
+    this.replay = new ReplayCatalog(
+      options.replayDirs ?? [],
+      Array.isArray(userFiles) ? userFiles.filter((p): p is string => typeof p === 'string') : [],
+      (paths) => this.store.setSetting(USER_REPLAY_FILES_KEY, paths),
+    );
     if (options.source) settings.source = options.source;
-    if (options.replayFile) settings.replayFile = resolve(options.replayFile);
+    if (options.replayFile) {
+      try {
+        settings.replayFile = this.replay.allowUserFile(options.replayFile).realPath;
+      } catch {
+        // Not a regular file: start() refuses it and falls back to the simulated market.
+        settings.replayFile = resolve(options.replayFile);
+      }
+    }
     if (options.replaySpeed) settings.replaySpeed = options.replaySpeed;
     if (options.symbols?.length) settings.symbols = options.symbols;
     this.settingsValue = normalisePair(settings);
@@ -132,6 +152,10 @@ export class PairDeskServices implements ContractHost {
       state: 'running',
       error: null,
       speed: null,
+      fileId: null,
+      fileName: null,
+      tradesReplayed: null,
+      notice: null,
     };
     this.analytics = new AnalyticsHost({
       loadBars: (symbol, timeframeMs, limit) => {
@@ -152,11 +176,35 @@ export class PairDeskServices implements ContractHost {
     this.statsTimer.unref();
   }
 
-  /** Starts the source stored in the settings. */
+  /**
+   * Starts the source stored in the settings. A stored replay file is checked again (it must
+   * still be an allowed regular file whose head holds trades); when it cannot be opened the
+   * simulated market runs instead, with a notice saying why, rather than failing at every start.
+   */
   async start(): Promise<SourceInfo> {
     const s = this.settingsValue;
     this.analytics.start(s);
-    return this.selectSource(s.source, s.replayFile ?? undefined, s.replaySpeed);
+    if (s.source !== 'replay') return this.switchSource(s.source, () => undefined, s.replaySpeed);
+    const info = await this.switchSource(
+      'replay',
+      () => this.storedReplayFile(),
+      s.replaySpeed,
+    ).catch((error: unknown) => ({ error: messageOf(error) }));
+    if ('kind' in info && info.state !== 'failed') return info;
+    const why = info.error ?? 'it cannot be opened';
+    return this.switchSource('demo', () => undefined, s.replaySpeed, {
+      notice: `The stored replay file could not be opened (${why}), so the simulated market runs instead. Choose a capture under Source → Replay.`,
+    });
+  }
+
+  /**
+   * Registers a capture the user chose through main (an open dialog, a drop, the command line):
+   * it is then offered by `replay.files` and may be selected by its id. Never reachable from
+   * the renderer with a path of its choosing.
+   */
+  allowUserFile(path: string): ReplayFile {
+    const { id, name, sizeBytes } = this.replay.allowUserFile(path);
+    return { id, name, sizeBytes };
   }
 
   get settings(): Settings {
@@ -190,15 +238,15 @@ export class PairDeskServices implements ContractHost {
       case 'settings.update':
         return respond(await this.updateSettings(request as RequestOf<'settings.update'>));
       case 'source.select': {
-        const r = request as RequestOf<'source.select'>;
-        return respond(await this.selectSource(r.kind, r.file, r.speed));
+        const r = parseRequest('source.select', request);
+        return respond(await this.selectSource(r.kind, r.fileId, r.speed));
       }
       case 'symbols.add':
         return respond(await this.addSymbol((request as RequestOf<'symbols.add'>).symbol));
       case 'symbols.remove':
         return respond(await this.removeSymbol((request as RequestOf<'symbols.remove'>).symbol));
       case 'replay.files':
-        return respond(this.replayFiles());
+        return respond(this.replay.list());
       case 'analytics.series':
         return respond(
           await this.analytics.series((request as RequestOf<'analytics.series'>).limit),
@@ -243,10 +291,15 @@ export class PairDeskServices implements ContractHost {
     return bars;
   }
 
-  async updateSettings(patch: SettingsPatch): Promise<Settings> {
+  async updateSettings(patch: SettingsUpdate): Promise<Settings> {
     // The transports validate too; this keeps every caller (CLI, tests, adapters) to the schema,
-    // so e.g. a Kalman δ of 1 can never reach the analytics worker.
+    // so e.g. a Kalman δ of 1 can never reach the analytics worker, nor a replay file path.
     parseRequest('settings.update', patch);
+    return this.commitSettings(patch);
+  }
+
+  /** Applies and stores a patch main itself made (the replay file included). */
+  private commitSettings(patch: SettingsPatch): Settings {
     const next = normalisePair(applySettingsPatch(this.settingsValue, patch));
     if (patch.pairA !== undefined && patch.pairB !== undefined && patch.pairA === patch.pairB) {
       throw new Error('pair A and pair B must be different symbols');
@@ -284,13 +337,46 @@ export class PairDeskServices implements ContractHost {
     return [...this.settingsValue.symbols];
   }
 
-  /** Stops the current source (its data stays stored) and starts another. Serialised. */
-  selectSource(kind: SourceKind, file?: string, speed?: number): Promise<SourceInfo> {
+  /**
+   * Stops the current source (its data stays stored) and starts another. Replay plays the
+   * offered file `fileId` (`replay.files`), or without one the file in the settings, checked
+   * again; an unknown id or a file no longer allowed is refused before anything stops.
+   */
+  selectSource(kind: SourceKind, fileId?: string, speed?: number): Promise<SourceInfo> {
+    const target = (): string | undefined => {
+      if (kind !== 'replay') return undefined;
+      return fileId !== undefined ? this.replay.resolveId(fileId) : this.storedReplayFile();
+    };
+    return this.switchSource(kind, target, speed);
+  }
+
+  /** The settings' replay file, when it may still be replayed (its real path). */
+  private storedReplayFile(): string {
+    const stored = this.settingsValue.replayFile;
+    if (!stored) throw new ReplayFileError('choose a capture file to replay');
+    return this.replay.check(stored);
+  }
+
+  /**
+   * The serialised switch. `target` runs in turn, before the current source stops: it yields
+   * the real path to replay (undefined for live and demo) or throws to refuse the switch.
+   */
+  private switchSource(
+    kind: SourceKind,
+    target: () => string | undefined,
+    speed: number | undefined,
+    extra: { notice?: string } = {},
+  ): Promise<SourceInfo> {
     const run = async (): Promise<SourceInfo> => {
       if (this.stopped) return this.sourceInfo;
+      const replayPath = target();
       const replayFile =
-        file !== undefined ? resolve(file) : (this.settingsValue.replayFile ?? undefined);
+        kind === 'replay' ? replayPath : (this.settingsValue.replayFile ?? undefined);
       const replaySpeed = speed ?? this.settingsValue.replaySpeed;
+      const replay =
+        kind === 'replay' && replayPath !== undefined
+          ? { id: ReplayCatalog.idOf(replayPath), name: basename(replayPath) }
+          : null;
       await this.session?.stop();
       this.session = undefined;
       try {
@@ -299,10 +385,12 @@ export class PairDeskServices implements ContractHost {
           kind,
           symbols: this.settingsValue.symbols,
           liveUrl: this.options.feedUrl,
-          replayFile,
+          replayFile: replayPath,
+          replayFileId: replay?.id,
           replaySpeed,
           demoRate: this.options.demoRate,
           demoSeed: this.options.demoSeed,
+          notice: extra.notice ?? null,
           listener: {
             onTick: (tick) => this.batcher.touched(tick.symbol),
             onBarClosed: (bar) => {
@@ -329,16 +417,20 @@ export class PairDeskServices implements ContractHost {
         this.sourceInfo = {
           kind,
           simulated: kind === 'demo',
-          label: kind === 'replay' ? `Replay ${replayFile ?? '(no file)'}` : kind,
+          label: kind === 'replay' ? `Replay ${replay?.name ?? '(no file)'}` : kind,
           datasetId: 0,
           state: 'failed',
-          error: (error as Error).message,
+          error: messageOf(error),
           speed: kind === 'replay' ? replaySpeed : null,
+          fileId: replay?.id ?? null,
+          fileName: replay?.name ?? null,
+          tradesReplayed: null,
+          notice: extra.notice ?? null,
         };
       }
       // New dataset (or none): the analytics restart from its stored bars.
       this.analytics.recompute();
-      await this.updateSettings({
+      this.commitSettings({
         source: kind,
         replayFile: replayFile ?? null,
         replaySpeed,
@@ -350,31 +442,6 @@ export class PairDeskServices implements ContractHost {
     const next = this.switching.then(run, run);
     this.switching = next;
     return next;
-  }
-
-  /** Captures in the replay folders (and the configured replay file), newest names first. */
-  replayFiles(): ReplayFile[] {
-    const files = new Map<string, ReplayFile>();
-    const add = (path: string): void => {
-      try {
-        const st = statSync(path);
-        if (st.isFile())
-          files.set(path, { path, name: path.split(/[\\/]/).pop() ?? path, sizeBytes: st.size });
-      } catch {
-        // A folder or file that vanished is simply not offered.
-      }
-    };
-    for (const dir of this.options.replayDirs ?? []) {
-      let names: string[] = [];
-      try {
-        names = readdirSync(dir);
-      } catch {
-        continue;
-      }
-      for (const name of names) if (CAPTURE_FILE.test(name)) add(join(resolve(dir), name));
-    }
-    if (this.settingsValue.replayFile) add(this.settingsValue.replayFile);
-    return [...files.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   prices(): SymbolPrice[] {
@@ -455,6 +522,10 @@ export class PairDeskServices implements ContractHost {
       }
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export async function startPairDeskApp(options: PairDeskAppOptions): Promise<PairDeskApp> {

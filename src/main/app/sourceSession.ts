@@ -6,11 +6,13 @@
  */
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { ConnectionStatus, SourceInfo, SourceKind } from '../../core/contract/contract';
 import type { IngestListener } from '../ingest/ingestPipeline';
 import { startFeedServer, type FeedServer } from '../feedserver';
+import { boundedLines, newLineCounters } from '../feedserver/sources/lines';
+import { isGzip } from '../feedserver/sources/replaySource';
 import type { OverallStateEvent } from '../feed/types';
 import { Recorder } from '../recorder/recorder';
 import type { PairDeskStore } from '../store/store';
@@ -25,12 +27,18 @@ export interface SourceSessionOptions {
   symbols: readonly string[];
   /** Live: base URL (default Binance USD-M futures). */
   liveUrl?: string;
-  /** Replay: capture file (NDJSON, .gz allowed) and pace. */
+  /**
+   * Replay: capture file (NDJSON, .gz allowed; a real path the caller has checked), its offered
+   * id (`replay.files`) and pace.
+   */
   replayFile?: string;
+  replayFileId?: string;
   replaySpeed?: number;
   /** Demo: simulated aggTrades per second and seed. */
   demoRate?: number;
   demoSeed?: number;
+  /** Shown with the source: why it runs instead of the stored one (SourceInfo.notice). */
+  notice?: string | null;
   listener: IngestListener;
   onConnection: (status: ConnectionStatus) => void;
   onSourceChange: (info: SourceInfo) => void;
@@ -43,38 +51,84 @@ export interface CaptureSniff {
 }
 
 const SNIFF_LINES = 2_000;
+/**
+ * Decompressed bytes the sniff reads at most: 2 000 Binance lines are < 1 MB, so a head without
+ * trades in 16 MiB is not a capture (an endless line, a gzip bomb) and is refused quickly.
+ */
+const SNIFF_MAX_BYTES = 16 << 20;
 
 /** Reads the head of a capture to learn which trade stream and symbols it carries. */
 export async function sniffCapture(file: string): Promise<CaptureSniff> {
   const input = createReadStream(file);
-  const text = file.endsWith('.gz') ? input.pipe(createGunzip()) : input;
-  const lines = createInterface({ input: text, crlfDelay: Infinity });
+  const gz = await isGzip(file);
+  const text: Readable = gz ? input.pipe(createGunzip()) : input;
+  if (gz) input.on('error', (err) => text.destroy(err));
+  try {
+    return await sniffStream(text, basename(file));
+  } finally {
+    text.destroy();
+    input.destroy();
+  }
+}
+
+/** The sniff of `sniffCapture` on any byte stream; `name` only names it in the error. */
+export async function sniffStream(
+  input: Readable | AsyncIterable<Buffer>,
+  name: string,
+): Promise<CaptureSniff> {
   const symbols = new Set<string>();
+  const counters = newLineCounters();
   let agg = 0;
   let trade = 0;
   let n = 0;
-  try {
-    for await (const line of lines) {
-      if (++n > SNIFF_LINES) break;
-      const stream = /"stream"\s*:\s*"([a-z0-9]+)@(aggTrade|trade)"/.exec(line);
-      const event = /"e"\s*:\s*"(aggTrade|trade)"/.exec(line);
-      const symbol = /"s"\s*:\s*"([A-Z0-9]+)"/.exec(line);
-      const kind = stream?.[2] ?? event?.[1];
-      if (kind === undefined) continue;
-      if (kind === 'aggTrade') agg++;
-      else trade++;
-      const s = stream?.[1]?.toUpperCase() ?? symbol?.[1];
-      if (s) symbols.add(s);
-    }
-  } finally {
-    lines.close();
-    input.destroy();
+  for await (const line of boundedLines(input, counters, { stopAfterBytes: SNIFF_MAX_BYTES })) {
+    if (++n > SNIFF_LINES) break;
+    const stream = /"stream"\s*:\s*"([a-z0-9]+)@(aggTrade|trade)"/.exec(line);
+    const event = /"e"\s*:\s*"(aggTrade|trade)"/.exec(line);
+    const symbol = /"s"\s*:\s*"([A-Z0-9]+)"/.exec(line);
+    const kind = stream?.[2] ?? event?.[1];
+    if (kind === undefined) continue;
+    if (kind === 'aggTrade') agg++;
+    else trade++;
+    const s = stream?.[1]?.toUpperCase() ?? symbol?.[1];
+    if (s) symbols.add(s);
   }
-  if (agg + trade === 0)
-    throw new Error(
-      `${basename(file)}: no aggTrade or trade messages in its first ${SNIFF_LINES} lines`,
-    );
+  if (agg + trade === 0) {
+    const longLines =
+      counters.overlong > 0
+        ? ` (${counters.overlong} line${counters.overlong === 1 ? '' : 's'} longer than 1 MiB skipped)`
+        : '';
+    const head =
+      counters.bytes >= SNIFF_MAX_BYTES ? 'its first 16 MiB' : `its first ${SNIFF_LINES} lines`;
+    throw new Error(`${name}: no aggTrade or trade messages in ${head}${longLines}`);
+  }
   return { tradeStream: agg >= trade ? 'aggTrade' : 'trade', symbols: [...symbols].sort() };
+}
+
+/**
+ * The live source's label: Binance's name only for Binance; another feed URL (`--feed-url`, a
+ * local simulator) by its host, so nothing else passes for the exchange.
+ */
+export function liveLabel(url: string): string {
+  try {
+    const host = new URL(url).host;
+    return host === new URL(BINANCE_FUTURES_WS).host
+      ? 'Binance USD-M futures'
+      : `Live feed ${host}`;
+  } catch {
+    return 'Live feed';
+  }
+}
+
+/** Trades sent by a replay: messages of the subscribed symbols' trade stream. */
+function tradesOf(
+  perStream: Record<string, number>,
+  symbols: readonly string[],
+  tradeStream: 'aggTrade' | 'trade',
+): number {
+  let n = 0;
+  for (const symbol of symbols) n += perStream[`${symbol.toLowerCase()}@${tradeStream}`] ?? 0;
+  return n;
 }
 
 function toConnectionStatus(e: OverallStateEvent): ConnectionStatus {
@@ -102,8 +156,9 @@ export class SourceSession {
     let url = options.liveUrl ?? BINANCE_FUTURES_WS;
     let symbols = [...options.symbols];
     let tradeStream: 'aggTrade' | 'trade' = 'aggTrade';
-    let label = 'Binance USD-M futures';
+    let label = liveLabel(url);
     let speed: number | null = null;
+    let fileName: string | null = null;
     if (kind === 'demo') {
       server = await startFeedServer({
         port: 0,
@@ -124,6 +179,7 @@ export class SourceSession {
       symbols = sniff.symbols;
       tradeStream = sniff.tradeStream;
       label = `Replay ${basename(file)}`;
+      fileName = basename(file);
     }
     const recorder = new Recorder({
       store,
@@ -143,6 +199,10 @@ export class SourceSession {
       state: 'running',
       error: null,
       speed,
+      fileId: kind === 'replay' ? (options.replayFileId ?? null) : null,
+      fileName,
+      tradesReplayed: null,
+      notice: options.notice ?? null,
     };
     const session = new SourceSession(recorder, info, server, options);
     if (server && kind === 'replay') {
@@ -152,7 +212,11 @@ export class SourceSession {
           // is stored, and the connection reads "stopped" instead of waiting for a watchdog.
           await new Promise((r) => setTimeout(r, REPLAY_DRAIN_MS));
           if (!session.isStopped) await session.recorder.stop();
-          session.update({ state: report.error ? 'failed' : 'ended', error: report.error ?? null });
+          session.update({
+            state: report.error ? 'failed' : 'ended',
+            error: report.error ?? null,
+            tradesReplayed: tradesOf(report.perStream, symbols, tradeStream),
+          });
         },
         (error: unknown) => session.update({ state: 'failed', error: String(error) }),
       );

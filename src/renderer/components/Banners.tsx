@@ -32,7 +32,7 @@ export function LiveErrorBanner() {
         sessionStore.getState().setNotice('No capture files to replay.');
         return;
       }
-      await selectSource('replay', files[0].path, replaySpeed);
+      await selectSource('replay', files[0].id, replaySpeed);
     } catch (e) {
       sessionStore
         .getState()

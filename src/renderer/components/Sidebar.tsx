@@ -57,7 +57,6 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 function SourceSection() {
   const source = useSession((s) => s.source);
   const replaySpeed = useSession((s) => s.settings!.replaySpeed);
-  const replayFile = useSession((s) => s.settings!.replayFile);
   const [files, setFiles] = useState<ReplayFile[] | null>(null);
   const [filesError, setFilesError] = useState<string | null>(null);
   const [chosenKind, setChosenKind] = useState<SourceKind | null>(null);
@@ -81,7 +80,8 @@ function SourceSection() {
       if (next !== source?.kind) void selectSource(next);
     }
   };
-  const currentFile = source?.kind === 'replay' ? replayFile : null;
+  // Files are picked by the id main gave them; the path stays in main.
+  const currentFile = source?.kind === 'replay' ? source.fileId : null;
 
   return (
     <Section title="Source">
@@ -130,7 +130,7 @@ function SourceSection() {
                   Choose a file…
                 </option>
                 {files.map((f) => (
-                  <option key={f.path} value={f.path}>
+                  <option key={f.id} value={f.id}>
                     {f.name} ({formatBytes(f.sizeBytes)})
                   </option>
                 ))}

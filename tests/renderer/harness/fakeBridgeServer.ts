@@ -167,7 +167,14 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
   let lastMessageMs: number | null = null;
   let ticksThisSecond = 0;
 
-  function sourceFor(kind: SourceKind, file?: string, speed?: number): SourceInfo {
+  /** The captures offered by replay.files: picked by id, as main offers them. */
+  const replayFiles: ReplayFile[] = [
+    { id: 'cap-0718', name: 'um-btcusdt-ethusdt-2024-07-18.jsonl.gz', sizeBytes: 48_312_004 },
+    { id: 'cap-0808', name: 'um-btcusdt-ethusdt-2024-08-08.jsonl.gz', sizeBytes: 61_004_112 },
+  ];
+  const noReplay = { fileId: null, fileName: null, tradesReplayed: null, notice: null };
+
+  function sourceFor(kind: SourceKind, fileId?: string, speed?: number): SourceInfo {
     if (kind === 'demo')
       return {
         kind,
@@ -177,17 +184,25 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
         state: 'running',
         error: null,
         speed: null,
+        ...noReplay,
       };
-    if (kind === 'replay')
+    if (kind === 'replay') {
+      const file = replayFiles.find((f) => f.id === fileId);
+      if (!file)
+        throw new Error('that replay file is not offered (any more): choose one from the list');
       return {
         kind,
         simulated: false,
-        label: file ? (file.split('/').pop() ?? file) : 'replay',
+        label: `Replay ${file.name}`,
         datasetId: 3,
         state: 'running',
         error: null,
         speed: speed ?? settings.replaySpeed,
+        ...noReplay,
+        fileId: file.id,
+        fileName: file.name,
       };
+    }
     return {
       kind,
       simulated: false,
@@ -196,6 +211,7 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
       state: 'running',
       error: null,
       speed: null,
+      ...noReplay,
     };
   }
 
@@ -334,11 +350,11 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
       }
       case 'source.select': {
         const req = parseRequest(channel, raw);
-        source = sourceFor(req.kind, req.file, req.speed);
+        source = sourceFor(req.kind, req.fileId, req.speed);
         settings = {
           ...settings,
           source: req.kind,
-          ...(req.file ? { replayFile: req.file } : {}),
+          ...(req.fileId ? { replayFile: `/data/captures/${source.fileName}` } : {}),
           ...(req.speed ? { replaySpeed: req.speed } : {}),
         };
         connection =
@@ -374,19 +390,7 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
       }
       case 'replay.files': {
         parseRequest(channel, raw);
-        const files: ReplayFile[] = [
-          {
-            path: '/data/captures/um-btcusdt-ethusdt-2024-07-18.jsonl.gz',
-            name: 'um-btcusdt-ethusdt-2024-07-18.jsonl.gz',
-            sizeBytes: 48_312_004,
-          },
-          {
-            path: '/data/captures/um-btcusdt-ethusdt-2024-08-08.jsonl.gz',
-            name: 'um-btcusdt-ethusdt-2024-08-08.jsonl.gz',
-            sizeBytes: 61_004_112,
-          },
-        ];
-        return files;
+        return replayFiles;
       }
       default:
         throw new Error(`"${channel}" is not implemented by the fake bridge`);

@@ -9,11 +9,11 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { parseCaptureLine } from './capture';
+import { boundedLines, newLineCounters } from './lines';
 import type { FeedSink, FeedSource } from './source';
 
 export interface ReplaySourceOptions {
@@ -34,8 +34,10 @@ export interface ReplayReport {
   perStream: Record<string, number>;
   /** Frames actually delivered to clients per stream (0 when nobody listened or silent). */
   deliveredPerStream: Record<string, number>;
-  /** Lines that were neither a payload nor an envelope. */
+  /** Lines that were neither a payload nor an envelope (over-long ones included). */
   skippedLines: number;
+  /** Lines longer than 1 MiB (after decompression), skipped without being held whole. */
+  overlongLines: number;
   /** E of the first and last message (null for an empty file). */
   firstEventMs: number | null;
   lastEventMs: number | null;
@@ -117,6 +119,7 @@ export class ReplaySource implements FeedSource {
       perStream: {},
       deliveredPerStream: {},
       skippedLines: 0,
+      overlongLines: 0,
       firstEventMs: null,
       lastEventMs: null,
       wallMs: 0,
@@ -131,6 +134,7 @@ export class ReplaySource implements FeedSource {
     const wallStart = performance.now();
     const perStream = new Map<string, number>();
     const delivered = new Map<string, number>();
+    const counters = newLineCounters();
     try {
       const gz = await isGzip(this.options.file);
       const fileStream = createReadStream(this.options.file);
@@ -142,7 +146,7 @@ export class ReplaySource implements FeedSource {
       let firstE: number | null = null;
       let maxE = -Infinity;
       let sinceYield = 0;
-      for await (const line of readLines(input)) {
+      for await (const line of boundedLines(input, counters)) {
         if (this.stopped) break;
         const parsed = parseCaptureLine(line);
         if (parsed.kind === 'blank') continue;
@@ -197,6 +201,8 @@ export class ReplaySource implements FeedSource {
       if (!this.stopped) report.error = (error as Error).message;
     }
     this.input = null;
+    report.overlongLines = counters.overlong;
+    report.skippedLines += counters.overlong;
     report.aborted = this.stopped;
     report.perStream = Object.fromEntries(perStream);
     report.deliveredPerStream = Object.fromEntries(delivered);
@@ -205,7 +211,8 @@ export class ReplaySource implements FeedSource {
   }
 }
 
-async function isGzip(file: string): Promise<boolean> {
+/** True when the file starts with the gzip magic bytes, whatever its name. */
+export async function isGzip(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
     const buf = Buffer.alloc(2);
@@ -214,26 +221,4 @@ async function isGzip(file: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
-}
-
-/**
- * Lines of a text stream. Pulls the next chunk only when the previous one is used up, so a
- * paced replay reads the file at its own pace instead of buffering it all in memory.
- */
-async function* readLines(input: Readable): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  for await (const chunk of input) {
-    const text = rest + decoder.write(chunk as Buffer);
-    let start = 0;
-    let nl = text.indexOf('\n', start);
-    while (nl >= 0) {
-      yield text.slice(start, nl);
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
-    }
-    rest = text.slice(start);
-  }
-  rest += decoder.end();
-  if (rest !== '') yield rest;
 }
