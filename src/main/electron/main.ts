@@ -3,13 +3,14 @@
  * one hardened window, serves the contract over IPC and stops the services (flushing SQLite)
  * before the app quits. All logic worth testing lives in security.ts / ipc.ts.
  */
-import { BrowserWindow, app, dialog, ipcMain, session } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, net, protocol, session } from 'electron';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { SourceKind } from '../../core/contract/contract';
 import { startPairDeskApp } from '../app/pairDeskApp';
 import type { PairDeskApp } from '../app/pairDeskApp';
+import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, serveRenderer } from './appProtocol';
 import { forwardContractEvents, registerContractHandlers } from './ipc';
 import { resolveNativeBinding } from './nativeBinding';
 import { createElectronPlatform } from './platform';
@@ -32,7 +33,7 @@ function resolveAppUrl(): string {
   if (!app.isPackaged && devUrl && /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/?$/.test(devUrl)) {
     return new URL(devUrl).href;
   }
-  return pathToFileURL(join(here, '..', 'renderer', 'index.html')).href;
+  return APP_ENTRY_URL;
 }
 
 /** PAIRDESK_SOURCE=live|demo|replay overrides the source stored in the settings. */
@@ -74,7 +75,13 @@ function createWindow(pairdesk: PairDeskApp): BrowserWindow {
 }
 
 async function boot(): Promise<PairDeskApp> {
-  guardSession(session.defaultSession, cspForAppUrl(appUrl), log);
+  const csp = cspForAppUrl(appUrl);
+  guardSession(session.defaultSession, csp, log);
+  // Registered even in dev mode (harmless there); must precede the window's loadURL.
+  // The built renderer, out/renderer under the app path (the project root in development,
+  // app.asar when packaged), is served as app://renderer/ — never as file://.
+  const rendererDir = join(app.getAppPath(), 'out', 'renderer');
+  serveRenderer(protocol, { rendererDir, fetchFile: (url) => net.fetch(url), csp, log });
   // PAIRDESK_DATA_DIR moves the database, as it does for the CLI (tests, portable installs).
   const dataDir = process.env['PAIRDESK_DATA_DIR'] || app.getPath('userData');
   mkdirSync(dataDir, { recursive: true });
@@ -83,6 +90,7 @@ async function boot(): Promise<PairDeskApp> {
     env: process.env,
     projectRoot: app.getAppPath(),
     electronVersion: process.versions.electron ?? '',
+    isPackaged: app.isPackaged,
   });
   log(`database ${dbFile}${nativeBinding ? ` (native binding ${nativeBinding})` : ''}`);
   const pairdesk = await startPairDeskApp({
@@ -126,6 +134,8 @@ async function stopServices(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // Privileges can only be granted before `ready`.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   app.enableSandbox();
   guardAllWebContents(app, () => appUrl, log);
 

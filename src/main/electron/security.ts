@@ -6,6 +6,7 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { buildCsp } from '../platform/csp';
 import type { CspMode } from '../platform/csp';
+import { APP_SCHEME } from './appProtocol';
 
 export interface MainWindowOptionsInput {
   /** Absolute path of the bundled, sandbox-compatible (CommonJS) preload. */
@@ -45,13 +46,14 @@ export function createMainWindowOptions(
 
 /** The CSP the main process sets as a response header (dev server → dev policy). */
 export function cspForAppUrl(appUrl: string): string {
-  const mode: CspMode = appUrl.startsWith('file:') ? 'electron' : 'dev';
+  const mode: CspMode = appUrl.startsWith(`${APP_SCHEME}:`) ? 'electron' : 'dev';
   return buildCsp(mode);
 }
 
 /**
- * True when `url` is the app's own page: for file:// the very same file, for the dev server
- * the same origin and path. Query and hash are ignored; anything unparsable is false.
+ * True when `url` is the app's own page: app://renderer/index.html in production (never a
+ * file:// URL, whatever the file), the dev server's origin and path in `electron-vite dev`.
+ * Query and hash are ignored; anything unparsable is false.
  */
 export function isAppUrl(url: string, appUrl: string): boolean {
   let target: URL;
@@ -62,9 +64,11 @@ export function isAppUrl(url: string, appUrl: string): boolean {
   } catch {
     return false;
   }
-  if (app.protocol === 'file:') {
+  if (app.protocol === `${APP_SCHEME}:`) {
     return (
-      target.protocol === 'file:' && target.host === app.host && target.pathname === app.pathname
+      target.protocol === app.protocol &&
+      target.host === app.host &&
+      target.pathname === app.pathname
     );
   }
   if (app.protocol !== 'http:' && app.protocol !== 'https:') return false;
@@ -149,8 +153,8 @@ export interface GuardedSession {
 }
 
 /**
- * Sets the CSP header on every response the session sees (http(s): the dev server; file://
- * pages rely on the identical <meta>) and denies every permission request and check
+ * Sets the CSP header on every response the session sees (http(s): the dev server; app://
+ * responses carry it from the protocol handler, and the page has the identical <meta>) and denies every permission request and check
  * (camera, notifications from the page, geolocation, …: the page needs none).
  */
 export function guardSession(

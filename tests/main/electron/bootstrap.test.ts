@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,9 +35,11 @@ import {
   FakeWebContents,
 } from './fakeElectron';
 import type { FakeFrame } from './fakeElectron';
+import { fakeNet } from './fakeElectron';
 import { installFakeElectron } from './electronMock';
 
-const APP_URL = pathToFileURL('/opt/pairdesk/out/renderer/index.html').href;
+const APP_URL = 'app://renderer/index.html';
+const FILE_URL = pathToFileURL('/opt/pairdesk/out/renderer/index.html').href;
 
 const SNAPSHOT: SessionSnapshot = {
   source: {
@@ -154,7 +156,7 @@ describe('content security policy', () => {
     expect(readCspMeta(withCspMeta(html, buildCsp('dev')))).toBe(buildCsp('dev'));
   });
 
-  it('the header policy is the Electron one for file:// and the dev one for the dev server', () => {
+  it('the header policy is the Electron one for app:// and the dev one for the dev server', () => {
     expect(cspForAppUrl(APP_URL)).toBe(buildCsp('electron'));
     expect(cspForAppUrl('http://localhost:5173/')).toBe(buildCsp('dev'));
   });
@@ -185,6 +187,11 @@ describe('navigation and window.open', () => {
     expect(isAppUrl(APP_URL, APP_URL)).toBe(true);
     expect(isAppUrl(`${APP_URL}#/pairs`, APP_URL)).toBe(true);
     expect(isAppUrl('file:///etc/passwd', APP_URL)).toBe(false);
+    // file:// is never the app page, not even the built index.html itself.
+    expect(isAppUrl(FILE_URL, APP_URL)).toBe(false);
+    expect(isAppUrl(FILE_URL, FILE_URL)).toBe(false);
+    expect(isAppUrl('app://renderer/other.html', APP_URL)).toBe(false);
+    expect(isAppUrl('app://evil/index.html', APP_URL)).toBe(false);
     expect(isAppUrl('https://example.com/', APP_URL)).toBe(false);
     expect(isAppUrl('http://localhost:5173/', 'http://localhost:5173/')).toBe(true);
     expect(isAppUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);
@@ -202,6 +209,7 @@ describe('navigation and window.open', () => {
 
     expect(contents.navigate('https://evil.example/')).toBe(false);
     expect(contents.navigate('file:///etc/passwd')).toBe(false);
+    expect(contents.navigate(FILE_URL)).toBe(false);
     expect(contents.navigate('https://evil.example/', 'will-redirect')).toBe(false);
     expect(contents.navigate(APP_URL)).toBe(true); // reload of the same page
 
@@ -469,7 +477,7 @@ describe('bootstrap (main.ts) with a fake electron', () => {
     const prefs = window.options['webPreferences'] as Record<string, unknown>;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(String(prefs['preload'])).toMatch(/preload[\\/]index\.cjs$/);
-    expect(window.loadedUrl).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+    expect(window.loadedUrl).toBe('app://renderer/index.html');
     expect(fake.defaultSession.headersListener).not.toBeNull();
 
     // The app-wide guard hardens the window's contents.
@@ -501,6 +509,107 @@ describe('bootstrap (main.ts) with a fake electron', () => {
     releaseStop!();
     await vi.waitFor(() => expect(quitDone).toHaveBeenCalledTimes(1));
     expect(stopped).toBe(true);
+  });
+
+  /** Services that start and stop at once, for the tests below. */
+  function resolvedServices() {
+    startPairDeskApp.mockResolvedValue({
+      host: fakeHost().host,
+      services: { settings: { ...DEFAULT_SETTINGS }, updateSettings: async () => DEFAULT_SETTINGS },
+      stop: async () => undefined,
+    });
+  }
+
+  it('serves the renderer as app://renderer/ from the app path, and nothing outside it', async () => {
+    resolvedServices();
+    const fake = await loadBootstrap();
+    // Privileged before ready (the fake protocol throws after it), the handler only after.
+    expect(fake.protocol.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+    expect(fake.protocol.handlers.size).toBe(0);
+
+    const rendererDir = join(fake.app.getAppPath(), 'out', 'renderer');
+    mkdirSync(join(rendererDir, 'assets'), { recursive: true });
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>PairDesk</title>');
+    writeFileSync(join(rendererDir, 'assets', 'index.js'), 'console.log(1)');
+    // Siblings of the renderer folder that traversal must not reach.
+    writeFileSync(join(fake.app.getAppPath(), 'out', 'secret.txt'), 'secret');
+    mkdirSync(`${rendererDir}-evil`, { recursive: true });
+    writeFileSync(join(`${rendererDir}-evil`, 'x.js'), 'evil');
+
+    fake.app.fireReady();
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+    expect(fake.windows[0]!.loadedUrl).toBe('app://renderer/index.html');
+    expect([...fake.protocol.handlers.keys()]).toEqual(['app']);
+
+    const page = await fake.protocol.request('app://renderer/index.html');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html');
+    expect(page.headers.get('content-security-policy')).toBe(buildCsp('electron'));
+    expect(await page.text()).toContain('<title>PairDesk</title>');
+    const script = await fake.protocol.request('app://renderer/assets/index.js?v=1#x');
+    expect(script.status).toBe(200);
+    expect(await script.text()).toBe('console.log(1)');
+    expect((await fake.protocol.request('app://renderer/')).status).toBe(200); // index.html
+
+    const refused = async (url: string) => (await fake.protocol.request(url)).status;
+    // Literal dot segments are collapsed by the URL parser: /etc/passwd inside the folder.
+    expect(await refused('app://renderer/../../etc/passwd')).toBe(404);
+    expect(await refused('app://renderer/%2e%2e/%2e%2e/etc/passwd')).toBe(404);
+    // Encoded separators survive parsing and are caught by the containment check.
+    expect(await refused('app://renderer/..%2f..%2f..%2fetc%2fpasswd')).toBe(403);
+    expect(await refused('app://renderer/..%2fsecret.txt')).toBe(403);
+    expect(await refused('app://renderer/..%2frenderer-evil%2fx.js')).toBe(403);
+    expect(await refused('app://renderer/..%5c..%5csecret.txt')).toBe(403);
+    expect(await refused('app://renderer/%252e%252e%252fsecret.txt')).toBe(404); // decoded once
+    expect(await refused('app://renderer/assets')).toBe(404); // a folder
+    expect(await refused('app://renderer/missing.js')).toBe(404);
+    expect(await refused('app://other/index.html')).toBe(404);
+    expect(await refused('app://renderer/%E0%A4%A')).toBe(400);
+    expect((await fake.protocol.request(APP_URL, { method: 'POST', body: 'x' })).status).toBe(405);
+    // Only files inside the renderer folder were ever read.
+    for (const url of fakeNet.fetched)
+      expect(url.startsWith(pathToFileURL(rendererDir).href + '/')).toBe(true);
+
+    // The guard now accepts the app:// page and nothing on file://.
+    fake.app.emit('web-contents-created', {}, fake.windows[0]!.webContents);
+    expect(fake.windows[0]!.webContents.navigate('app://renderer/index.html')).toBe(true);
+    expect(
+      fake.windows[0]!.webContents.navigate(pathToFileURL(join(rendererDir, 'index.html')).href),
+    ).toBe(false);
+  });
+
+  it('loads the dev server in `electron-vite dev`, with the dev CSP', async () => {
+    resolvedServices();
+    vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173');
+    const fake = await loadBootstrap();
+    fake.app.fireReady();
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+    expect(fake.windows[0]!.loadedUrl).toBe('http://localhost:5173/');
+    fake.app.emit('web-contents-created', {}, fake.windows[0]!.webContents);
+    expect(fake.windows[0]!.webContents.navigate('http://localhost:5173/')).toBe(true);
+    expect(fake.windows[0]!.webContents.navigate('app://renderer/index.html')).toBe(false);
+    let headers: Record<string, string[] | string> | undefined;
+    fake.defaultSession.headersListener!({}, (r) => (headers = r.responseHeaders));
+    expect(headers).toEqual({ 'Content-Security-Policy': [buildCsp('dev')] });
+  });
+
+  it('ignores PAIRDESK_NATIVE_BINDING and ELECTRON_RENDERER_URL when packaged', async () => {
+    resolvedServices();
+    const binding = join(mkdtempSync(join(tmpdir(), 'pairdesk-binding-')), 'better_sqlite3.node');
+    writeFileSync(binding, '');
+    vi.stubEnv('PAIRDESK_NATIVE_BINDING', binding);
+    vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173');
+    const fake = await loadBootstrap((f) => {
+      f.app.isPackaged = true;
+    });
+    fake.app.fireReady();
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+    expect(startPairDeskApp).toHaveBeenCalledWith(
+      expect.objectContaining({ nativeBinding: undefined }),
+    );
+    expect(fake.windows[0]!.loadedUrl).toBe('app://renderer/index.html');
   });
 
   it('reports a start failure and quits', async () => {

@@ -41,4 +41,10 @@ export const electronModule = {
   get Notification() {
     return holder.current.module.Notification;
   },
+  get protocol() {
+    return holder.current.module.protocol;
+  },
+  get net() {
+    return holder.current.module.net;
+  },
 };

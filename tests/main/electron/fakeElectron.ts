@@ -2,6 +2,9 @@
  * A hand-written fake of the few Electron pieces the bootstrap touches: enough to run
  * src/main/electron/* under plain Node (the Electron binary is not needed).
  */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 // Listeners take `never` so any typed listener fits; they are called through `Invoke`.
 type Listener = (...args: never[]) => unknown;
 type Invoke = (...args: unknown[]) => unknown;
@@ -165,6 +168,7 @@ export class FakeApp extends FakeEmitter {
   quitCalls = 0;
   sandboxEnabled = false;
   gotLock = true;
+  private isReadyFlag = false;
   private readyResolve: (() => void) | null = null;
   private readonly ready = new Promise<void>((resolve) => {
     this.readyResolve = resolve;
@@ -184,7 +188,11 @@ export class FakeApp extends FakeEmitter {
   whenReady(): Promise<void> {
     return this.ready;
   }
+  isReady(): boolean {
+    return this.isReadyFlag;
+  }
   fireReady(): void {
+    this.isReadyFlag = true;
     this.readyResolve?.();
   }
   getPath(name: string): string {
@@ -214,11 +222,74 @@ export class FakeNotification {
   }
 }
 
+export interface FakeCustomScheme {
+  scheme: string;
+  privileges?: Record<string, boolean>;
+}
+
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+/**
+ * `protocol` as Electron enforces it: privileges only before `ready` and only once, handlers
+ * only after `ready` and one per scheme.
+ */
+export class FakeProtocol {
+  privileged: FakeCustomScheme[] | null = null;
+  readonly handlers = new Map<string, ProtocolHandler>();
+  constructor(private readonly app: FakeApp) {}
+  registerSchemesAsPrivileged(schemes: FakeCustomScheme[]): void {
+    if (this.app.isReady())
+      throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+    if (this.privileged) throw new Error('registerSchemesAsPrivileged can only be called once');
+    this.privileged = schemes;
+  }
+  handle(scheme: string, handler: ProtocolHandler): void {
+    if (!this.app.isReady()) throw new Error('protocol.handle used before app is ready');
+    if (this.handlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+    this.handlers.set(scheme, handler);
+  }
+  /** What a page request for `url` gets (unhandled schemes fail like a network error). */
+  async request(url: string, init?: RequestInit): Promise<Response> {
+    const request = new Request(url, init);
+    const handler = this.handlers.get(new URL(request.url).protocol.slice(0, -1));
+    if (!handler) throw new Error(`net::ERR_UNKNOWN_URL_SCHEME ${url}`);
+    return handler(request);
+  }
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** `net.fetch` for file:// URLs (the only kind the bootstrap fetches); offline otherwise. */
+export const fakeNet = {
+  fetched: [] as string[],
+  async fetch(url: string): Promise<Response> {
+    fakeNet.fetched.push(url);
+    if (!url.startsWith('file:')) throw new Error(`net::ERR_INTERNET_DISCONNECTED ${url}`);
+    const file = fileURLToPath(url);
+    let body: Buffer;
+    try {
+      body = readFileSync(file);
+    } catch {
+      throw new Error(`net::ERR_FILE_NOT_FOUND ${url}`);
+    }
+    const type = MIME[extname(file)] ?? 'application/octet-stream';
+    return new Response(body, { status: 200, headers: { 'Content-Type': type } });
+  },
+};
+
 /** A fresh fake `electron` module (main-process side) and handles on its parts. */
 export function createFakeElectron(userData = '/tmp/pairdesk-user', appPath = '/tmp/pairdesk-app') {
   const app = new FakeApp(userData, appPath);
   const ipcMain = new FakeIpcMain();
   const defaultSession = new FakeSession();
+  const protocol = new FakeProtocol(app);
+  fakeNet.fetched.length = 0;
   const errorBoxes: { title: string; content: string }[] = [];
   const dialog = {
     showErrorBox(title: string, content: string): void {
@@ -236,6 +307,16 @@ export function createFakeElectron(userData = '/tmp/pairdesk-user', appPath = '/
     BrowserWindow: FakeBrowserWindow,
     dialog,
     Notification: FakeNotification,
+    protocol,
+    net: fakeNet,
   };
-  return { module, app, ipcMain, defaultSession, errorBoxes, windows: FakeBrowserWindow.created };
+  return {
+    module,
+    app,
+    ipcMain,
+    defaultSession,
+    protocol,
+    errorBoxes,
+    windows: FakeBrowserWindow.created,
+  };
 }
