@@ -272,9 +272,9 @@ export const fakeNet = {
     fakeNet.fetched.push(url);
     if (!url.startsWith('file:')) throw new Error(`net::ERR_INTERNET_DISCONNECTED ${url}`);
     const file = fileURLToPath(url);
-    let body: Buffer;
+    let body: Uint8Array<ArrayBuffer>;
     try {
-      body = readFileSync(file);
+      body = new Uint8Array(readFileSync(file));
     } catch {
       throw new Error(`net::ERR_FILE_NOT_FOUND ${url}`);
     }
