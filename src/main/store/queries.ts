@@ -58,6 +58,7 @@ export class StoreQueries {
   private readonly newestStmt;
   private readonly barSymbolsStmt;
   private readonly tickSymbolsStmt;
+  private readonly tickTimeRangeStmt;
 
   constructor(db: Database.Database) {
     const barWhere =
@@ -133,6 +134,29 @@ export class StoreQueries {
          SELECT symbol FROM s WHERE symbol IS NOT NULL`,
       )
       .pluck();
+    // First and last tick times without reading the ticks: per (symbol, stream) the lowest and
+    // highest trade id are two seeks along the primary key, and exchange ids grow with trade
+    // time, so their times bound the dataset's. O(symbols · log n), like tickSymbols.
+    this.tickTimeRangeStmt = db.prepare<
+      [{ ds: number }],
+      { firstMs: number | null; lastMs: number | null }
+    >(
+      `WITH RECURSIVE s(symbol) AS (
+         SELECT min(symbol) FROM ticks WHERE dataset_id = @ds
+         UNION ALL
+         SELECT (SELECT min(symbol) FROM ticks WHERE dataset_id = @ds AND symbol > s.symbol)
+         FROM s WHERE s.symbol IS NOT NULL
+       ),
+       st(stream) AS (VALUES (0), (1))
+       SELECT
+         min((SELECT time_ms FROM ticks
+              WHERE dataset_id = @ds AND symbol = s.symbol AND stream = st.stream
+              ORDER BY trade_id LIMIT 1)) AS firstMs,
+         max((SELECT time_ms FROM ticks
+              WHERE dataset_id = @ds AND symbol = s.symbol AND stream = st.stream
+              ORDER BY trade_id DESC LIMIT 1)) AS lastMs
+       FROM s, st WHERE s.symbol IS NOT NULL`,
+    );
     // Newest first along the PK: exchange ids grow with trade time, so a caller reading back to
     // a time stops after the rows it needs instead of scanning the symbol's history.
     this.newestStmt = db.prepare<[number, string, number], TickRow>(
@@ -212,6 +236,14 @@ export class StoreQueries {
   /** Symbols with stored ticks, alphabetically; O(symbols · log n). */
   tickSymbols(datasetId: number): string[] {
     return this.tickSymbolsStmt.all({ ds: datasetId });
+  }
+
+  /** Times of the first and last stored tick (by trade id per symbol), or undefined if none. */
+  tickTimeRange(datasetId: number): { firstMs: number; lastMs: number } | undefined {
+    const r = this.tickTimeRangeStmt.get({ ds: datasetId });
+    return r && r.firstMs !== null && r.lastMs !== null
+      ? { firstMs: r.firstMs, lastMs: r.lastMs }
+      : undefined;
   }
 
   /** Symbols with bars of this timeframe, alphabetically. */

@@ -172,6 +172,16 @@ export class PairDeskStore {
     return this.queries.tickSymbols(datasetId);
   }
 
+  /**
+   * Times of the dataset's first and last stored tick, by index seeks (no scan); undefined for a
+   * dataset without ticks. DatasetInfo.firstMs/lastMs also count bar starts, so for a dataset
+   * with ticks they can be the start of a 5-minute bar instead.
+   */
+  tickTimeRange(datasetId: number): { firstMs: number; lastMs: number } | undefined {
+    this.flushBeforeRead();
+    return this.queries.tickTimeRange(datasetId);
+  }
+
   /** Symbols with stored bars of this timeframe, alphabetically. */
   barSymbols(datasetId: number, timeframeMs: number): string[] {
     this.flushBeforeRead();

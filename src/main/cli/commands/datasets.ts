@@ -15,7 +15,12 @@ export const datasetsCommand: CliCommand = {
   async run(args) {
     const store = await openStoreForRead(requiredString(args, 'db'));
     try {
-      const datasets = store.listDatasets();
+      // First and last tick times where there are ticks: the counters' span also covers bar
+      // starts, i.e. the start of the first 5-minute bar. Bars-only datasets keep that span.
+      const datasets = store.listDatasets().map((d) => {
+        const ticks = d.tickCount > 0 ? store.tickTimeRange(d.id) : undefined;
+        return ticks ? { ...d, firstMs: ticks.firstMs, lastMs: ticks.lastMs } : d;
+      });
       if (args.values.json === true) {
         console.log(JSON.stringify(datasets, null, 2));
         return 0;
