@@ -14,6 +14,17 @@
  * past that (the feed clock says those intervals were quiet), which `alignCloses` would produce
  * too once a later bar exists.
  *
+ * Gaps (`maxFillRows`, default unlimited; the live engine passes its lookback N): at most N rows
+ * in a row are produced in which NEITHER leg has a bar of its own. The row after such a run is
+ * not produced: if a later bar exists, the grid RESTARTS there, exactly as if the data began
+ * after the gap — forward-fill values are dropped, the new grid starts at the first interval from
+ * then on in which both legs have a bar, each leg filled from its last bar before that start —
+ * and the owner is told (`onRestart`) so it can restart its windows too; without a later bar the
+ * grid waits at that row for data. Rationale: a run longer than the lookback is all copies of one
+ * close; producing it (e.g. a tick dated 2017 followed by live ticks: 3·10⁸ rows at 1 s) costs
+ * memory and minutes of CPU for rows no window could keep. Gaps up to N rows are filled as
+ * before, so gap-free data (and any data without such a gap) gives exactly `alignCloses`' rows.
+ *
  * A bar for an interval that was already emitted is a revision (a late tick changed a final bar,
  * or a late bar arrived for an interval that had been forward-filled): `add` returns it so the
  * owner can correct its history; the forward-fill state is updated as if the bar had been on time.
@@ -36,6 +47,13 @@ export interface AlignerRevision {
  * own bar in the interval (false = forward-filled).
  */
 export type RowSink = (startMs: number, a: number, b: number, ownA: boolean, ownB: boolean) => void;
+
+/**
+ * The grid restarted after a gap of more than `maxFillRows` rows without bars: rows from
+ * `gapFromMs` on were not produced; the next bar is in interval `resumeMs`. Rows emitted before
+ * belong to the old grid (the owner drops them and its rolling state).
+ */
+export type RestartSink = (gapFromMs: number, resumeMs: number) => void;
 
 interface Pending {
   /** Start of the bar that set `close` (finer bars: the last one in the interval wins). */
@@ -77,15 +95,24 @@ export interface LiveAlignerOptions {
    * many the oldest are dropped (only the last one before the grid start matters). Default 100k.
    */
   maxPending?: number;
+  /**
+   * Most consecutive rows with no bar of either leg (forward-filled on both); a longer gap
+   * restarts the grid at the next bar (see the module comment). Default unlimited.
+   */
+  maxFillRows?: number;
 }
 
 export class LiveAligner {
   readonly tfMs: number;
   private readonly legs: [LegState, LegState] = [new LegState(), new LegState()];
   private readonly maxPending: number;
+  private readonly maxFillRows: number;
   /** Next row to emit; NaN until the grid has started. */
   private next = NaN;
   private emitted = 0;
+  /** Latest emitted row in which either leg had its own bar (the grid start counts). */
+  private lastOwn = Number.NEGATIVE_INFINITY;
+  private restartCount = 0;
 
   constructor(tfMs: number, options: LiveAlignerOptions = {}) {
     if (!(tfMs > 0) || !Number.isFinite(tfMs)) {
@@ -93,6 +120,14 @@ export class LiveAligner {
     }
     this.tfMs = tfMs;
     this.maxPending = options.maxPending ?? 100_000;
+    const maxFill = options.maxFillRows ?? Number.POSITIVE_INFINITY;
+    if (!(maxFill >= 0)) throw new RangeError(`maxFillRows must be ≥ 0, got ${maxFill}`);
+    this.maxFillRows = maxFill;
+  }
+
+  /** Times the grid restarted after a gap longer than `maxFillRows`. */
+  get restarts(): number {
+    return this.restartCount;
   }
 
   /** True once the first row has been emitted. */
@@ -161,20 +196,25 @@ export class LiveAligner {
    * Emits every row that is final at feed time `feedNowMs` (rows with t + tf + graceMs ≤ feedNow
    * even without bars). A non-finite feed time (e.g. +∞ at the end of a source) is `finish()`.
    */
-  advance(feedNowMs: number | null, graceMs: number, sink: RowSink): number {
-    if (feedNowMs !== null && !Number.isFinite(feedNowMs)) return this.finish(sink);
+  advance(
+    feedNowMs: number | null,
+    graceMs: number,
+    sink: RowSink,
+    onRestart?: RestartSink,
+  ): number {
+    if (feedNowMs !== null && !Number.isFinite(feedNowMs)) return this.finish(sink, onRestart);
     const clock = feedNowMs === null ? Number.NEGATIVE_INFINITY : feedNowMs - graceMs;
     const a = this.legs[0];
     const b = this.legs[1];
     const through = Math.min(Math.max(a.knownThrough, clock), Math.max(b.knownThrough, clock));
-    return this.emitThrough(through, sink);
+    return this.emitThrough(through, sink, onRestart);
   }
 
   /** Emits every remaining row up to the last interval in which either leg has a bar. */
-  finish(sink: RowSink): number {
+  finish(sink: RowSink, onRestart?: RestartSink): number {
     const last = Math.max(this.legs[0].last, this.legs[1].last);
     if (!Number.isFinite(last)) return 0;
-    return this.emitThrough(last + this.tfMs, sink);
+    return this.emitThrough(last + this.tfMs, sink, onRestart);
   }
 
   /** Forgets everything. */
@@ -183,32 +223,63 @@ export class LiveAligner {
     this.legs[1].reset();
     this.next = NaN;
     this.emitted = 0;
+    this.lastOwn = Number.NEGATIVE_INFINITY;
+    this.restartCount = 0;
   }
 
-  /** Emits rows t with t + tf ≤ through. */
-  private emitThrough(through: number, sink: RowSink): number {
+  /** Emits rows t with t + tf ≤ through (jumping gaps longer than maxFillRows). */
+  private emitThrough(through: number, sink: RowSink, onRestart?: RestartSink): number {
     const tf = this.tfMs;
     const [a, b] = this.legs;
-    if (!this.started) {
-      if (!Number.isFinite(a.first) || !Number.isFinite(b.first)) return 0;
-      const start = Math.max(a.first, b.first);
-      if (start + tf > through) return 0;
-      this.begin(a, start);
-      this.begin(b, start);
-      this.next = start;
-    }
+    const fillLimit = this.maxFillRows * tf;
     let n = 0;
-    let t = this.next;
-    while (t + tf <= through) {
-      const ownA = this.take(a, t);
-      const ownB = this.take(b, t);
-      sink(t, a.close, b.close, ownA, ownB);
-      n++;
-      t += tf;
+    for (;;) {
+      if (!this.started) {
+        if (!Number.isFinite(a.first) || !Number.isFinite(b.first)) break;
+        const start = Math.max(a.first, b.first);
+        if (start + tf > through) break;
+        this.begin(a, start);
+        this.begin(b, start);
+        this.next = start;
+        this.lastOwn = start;
+      }
+      let t = this.next;
+      let gap = false;
+      while (t + tf <= through) {
+        if (t - this.lastOwn > fillLimit && !a.pending.has(t) && !b.pending.has(t)) {
+          gap = true;
+          break;
+        }
+        const ownA = this.take(a, t);
+        const ownB = this.take(b, t);
+        if (ownA || ownB) this.lastOwn = t;
+        sink(t, a.close, b.close, ownA, ownB);
+        n++;
+        t += tf;
+      }
+      this.next = t;
+      if (!gap) break;
+      const resume = Math.min(minKey(a.pending), minKey(b.pending));
+      // No bar after the gap yet: the grid waits here (the clock alone cannot restart it).
+      if (!Number.isFinite(resume)) break;
+      this.restart();
+      onRestart?.(t, resume);
     }
-    this.next = t;
     this.emitted += n;
     return n;
+  }
+
+  /** Drops the grid and the forward-fill values; pending bars (all after the gap) stay. */
+  private restart(): void {
+    this.restartCount++;
+    this.next = NaN;
+    this.lastOwn = Number.NEGATIVE_INFINITY;
+    for (const s of this.legs) {
+      s.close = NaN;
+      s.closeInterval = Number.NEGATIVE_INFINITY;
+      s.closeBarStart = Number.NEGATIVE_INFINITY;
+      s.first = minKey(s.pending);
+    }
   }
 
   /** At the grid start: the forward-fill value is the last bar before `start`; older bars go. */
@@ -245,4 +316,11 @@ export class LiveAligner {
     for (let i = 0; i < drop; i++) s.pending.delete(keys[i]);
     s.first = keys[drop];
   }
+}
+
+/** Smallest key of a pending map, +∞ when empty (O(size): only at a grid restart). */
+function minKey(m: Map<number, Pending>): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const k of m.keys()) if (k < min) min = k;
+  return min;
 }

@@ -25,6 +25,11 @@
  *   a window containing an undefined spread is undefined);
  * - correlation of the log returns over W; volA / volB = rolling std (ddof 1) of the log returns
  *   over W, annualised with a 365-day year.
+ * - Gaps: the aligner produces at most N consecutive rows without a bar of either leg; after a
+ *   longer gap it restarts at the next bar (LiveAligner's rule) and so does this state: retained
+ *   rows and every rolling state are dropped, as if the data began after the gap (reset). So
+ *   neither a load nor a live advance ever produces more than ~N rows per gap, whatever the
+ *   timestamps (a tick dated 2017 followed by live ticks no longer means 3·10⁸ rows).
  * - A late revision of an already emitted row corrects that row (and the rows forward-filled from
  *   it) and recomputes the whole retained series from its first row, like a new load (reset).
  * Undefined values are NaN here and null in the contract; nothing throws on data.
@@ -185,6 +190,14 @@ export class LivePairAnalytics {
   private totalRows = 0;
   private readonly sinkRow = (t: number, a: number, b: number, oa: boolean, ob: boolean): void =>
     this.pushRow(t, a, b, oa, ob);
+  /** The aligner restarted after a gap longer than the lookback: so does everything here. */
+  private readonly restartSink = (): void => {
+    this.resetState();
+    if (this.selection.hedgeMethod === 'static') this.staticBeta = NaN;
+    this.revisionPending = false;
+    this.resetPending = true;
+    this.appended = 0;
+  };
 
   constructor(config: LiveAnalyticsConfig) {
     const sel = config.selection;
@@ -207,7 +220,8 @@ export class LivePairAnalytics {
       config.staticRefitBars ?? DEFAULT_STATIC_REFIT_BARS,
       Math.ceil(sel.lookback / 100),
     );
-    this.aligner = new LiveAligner(config.tfMs);
+    // A run of more than N rows without any bar could not be kept anyway: restart instead.
+    this.aligner = new LiveAligner(config.tfMs, { maxFillRows: sel.lookback });
     this.ring = new RowRing(sel.lookback);
     this.prices = new RollingCoMoments(this.window);
     this.spreads = new RollingMoments(this.window);
@@ -235,33 +249,32 @@ export class LivePairAnalytics {
   /**
    * Recomputes from stored bars: aligns them (the rows final at feed time `feedNowMs`; null =
    * the rows closed by bars of both legs), keeps the last N rows and runs the analytics over them
-   * from scratch. The next `take()` is a reset.
+   * from scratch. The next `take()` is a reset. The aligned rows go straight into the N-row ring
+   * (a gap restart empties it), so memory never exceeds the lookback whatever the bars' times.
    */
   load(barsA: BarColumns, barsB: BarColumns, feedNowMs: number | null): void {
     this.aligner.reset();
     this.feedLeg(0, barsA);
     this.feedLeg(1, barsB);
-    const t: number[] = [];
-    const a: number[] = [];
-    const b: number[] = [];
-    const oa: boolean[] = [];
-    const ob: boolean[] = [];
-    this.aligner.advance(feedNowMs, this.graceMs, (ti, ai, bi, oai, obi) => {
-      t.push(ti);
-      a.push(ai);
-      b.push(bi);
-      oa.push(oai);
-      ob.push(obi);
-    });
-    const from = Math.max(0, t.length - this.lookback);
-    this.rebuildFrom(
-      Float64Array.from(t.slice(from)),
-      Float64Array.from(a.slice(from)),
-      Float64Array.from(b.slice(from)),
-      oa.slice(from),
-      ob.slice(from),
+    const ring = this.ring;
+    ring.clear();
+    const cols = ring.cols;
+    this.aligner.advance(
+      feedNowMs,
+      this.graceMs,
+      (ti, ai, bi, oai, obi) => {
+        const s = ring.append();
+        cols[C.startMs][s] = ti;
+        cols[C.closeA][s] = ai;
+        cols[C.closeB][s] = bi;
+        ring.ownA[s] = oai ? 1 : 0;
+        ring.ownB[s] = obi ? 1 : 0;
+      },
+      () => ring.clear(),
     );
-    this.totalRows += t.length - from;
+    const kept = ring.size;
+    this.rebuildRetained();
+    this.totalRows += kept;
   }
 
   /** A closed or revised bar of leg A (0) or B (1). */
@@ -290,7 +303,7 @@ export class LivePairAnalytics {
    * and applies pending revisions / the static re-estimate. Returns the rows appended.
    */
   advance(feedNowMs: number | null): number {
-    const n = this.aligner.advance(feedNowMs, this.graceMs, this.sinkRow);
+    const n = this.aligner.advance(feedNowMs, this.graceMs, this.sinkRow, this.restartSink);
     this.totalRows += n;
     if (this.revisionPending) this.rebuildRetained();
     else if (this.selection.hedgeMethod === 'static' && this.rowsSinceRefit > 0) {

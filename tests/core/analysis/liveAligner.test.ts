@@ -45,6 +45,7 @@ function runLive(
   grace: number,
   r: () => number,
   finish: boolean,
+  maxFillRows?: number,
 ): Row[] {
   const events: { at: number; leg: Leg; bar: TBar }[] = [];
   for (const [leg, bars] of [
@@ -54,7 +55,7 @@ function runLive(
     for (const bar of bars) events.push({ at: bar.startMs + bar.tfMs + r() * grace, leg, bar });
   }
   events.sort((x, y) => x.at - y.at);
-  const al = new LiveAligner(tf);
+  const al = new LiveAligner(tf, { maxFillRows });
   const rows: Row[] = [];
   const delivered: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
   const sink = (t: number, a: number, b: number): void => {
@@ -162,5 +163,113 @@ describe('LiveAligner vs alignCloses', () => {
     expect(al.add(1, 3000, 51)).toEqual({ leg: 1, startMs: 3000, close: 51 });
     al.advance(6000, 250, sink);
     expect(rows[1]).toEqual({ t: 4000, a: 11, b: 51 }); // forward fill follows the revision
+  });
+});
+
+describe('LiveAligner gap jumping (maxFillRows = lookback N)', () => {
+  const tf = 1000;
+  const T = 1_700_000_000_000;
+  const collect = (rows: Row[]) => (t: number, a: number, b: number) => void rows.push({ t, a, b });
+
+  it('data without a gap longer than N: exactly the rows of alignCloses', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const r = rng(seed);
+      // Quiet stretches up to ~10 intervals; N = 12 never cuts them.
+      const barsA = randomBars(r, 200, tf, T, 0.6);
+      const barsB = randomBars(r, 200, tf, T + 3 * tf, 0.6);
+      const rows = runLive(barsA, barsB, tf, 250, r, true, 12);
+      const batch = alignCloses(barsA, barsB, tf);
+      expect(rows.length, `seed ${seed}`).toBe(batch.startMs.length);
+      for (let i = 0; i < rows.length; i++) {
+        expect([rows[i].t, rows[i].a, rows[i].b]).toEqual([
+          batch.startMs[i],
+          batch.a[i],
+          batch.b[i],
+        ]);
+      }
+    }
+  });
+
+  it('a gap longer than N restarts the grid: the rows after it are alignCloses of the bars after it', () => {
+    const N = 50;
+    const r = rng(7);
+    const before = { a: randomBars(r, 30, tf, T, 0.2), b: randomBars(r, 30, tf, T, 0.2) };
+    // 2017 → now: the shape of the attack, ~10⁸ intervals at 1 s.
+    const later = T + 300_000_000 * tf;
+    const after = {
+      a: randomBars(r, 80, tf, later + 2 * tf, 0.3),
+      b: randomBars(r, 80, tf, later, 0.3),
+    };
+    for (const mode of ['batch', 'live'] as const) {
+      const al = new LiveAligner(tf, { maxFillRows: N });
+      const rows: Row[] = [];
+      const restarts: [number, number][] = [];
+      const onRestart = (from: number, resume: number): void => {
+        restarts.push([from, resume]);
+        rows.length = 0; // the owner drops the old grid
+      };
+      const all = [
+        ...before.a.map((x) => [0, x] as const),
+        ...before.b.map((x) => [1, x] as const),
+      ];
+      for (const [leg, x] of all) al.add(leg, x.startMs, x.close);
+      if (mode === 'live') al.advance(T + 40 * tf, 250, collect(rows), onRestart);
+      for (const x of after.a) al.add(0, x.startMs, x.close);
+      for (const x of after.b) al.add(1, x.startMs, x.close);
+      const t0 = performance.now();
+      const n = al.finish(collect(rows), onRestart);
+      expect(performance.now() - t0).toBeLessThan(200);
+      expect(n).toBeLessThan(before.a.length + N + after.a.length + after.b.length + 40);
+      expect(al.restarts).toBe(1);
+      expect(restarts.length).toBe(1);
+      const lastBefore = Math.max(
+        ...before.a.map((x) => x.startMs),
+        ...before.b.map((x) => x.startMs),
+      );
+      expect(restarts[0][0]).toBe(lastBefore + (N + 1) * tf); // N fill rows, then the jump
+      expect(restarts[0][1]).toBe(Math.min(after.a[0].startMs, after.b[0].startMs));
+      const ref = alignCloses(after.a, after.b, tf);
+      expect(rows.length, mode).toBe(ref.startMs.length);
+      for (let i = 0; i < rows.length; i++) {
+        expect([rows[i].t, rows[i].a, rows[i].b]).toEqual([ref.startMs[i], ref.a[i], ref.b[i]]);
+      }
+    }
+  });
+
+  it('a gap of exactly N quiet rows is filled, one more restarts', () => {
+    for (const [gapRows, restarts] of [
+      [5, 0],
+      [6, 1],
+    ] as const) {
+      const al = new LiveAligner(tf, { maxFillRows: 5 });
+      al.add(0, T, 10);
+      al.add(1, T, 20);
+      const resume = T + (gapRows + 1) * tf;
+      al.add(0, resume, 11);
+      al.add(1, resume, 21);
+      const rows: Row[] = [];
+      al.finish(collect(rows), () => (rows.length = 0));
+      expect(al.restarts).toBe(restarts);
+      expect(rows[rows.length - 1]).toEqual({ t: resume, a: 11, b: 21 });
+      expect(rows.length).toBe(restarts === 0 ? gapRows + 2 : 1);
+    }
+  });
+
+  it('the clock alone fills at most N rows past the last bar, then waits for data', () => {
+    const al = new LiveAligner(tf, { maxFillRows: 3 });
+    al.add(0, T, 10);
+    al.add(1, T, 20);
+    const rows: Row[] = [];
+    let restarted = 0;
+    al.advance(T + 1e9, 250, collect(rows), () => restarted++);
+    expect(rows.map((x) => x.t)).toEqual([T, T + tf, T + 2 * tf, T + 3 * tf]);
+    expect(restarted).toBe(0);
+    // One leg resumes: the grid restarts there and waits for the other leg's first bar.
+    al.add(0, T + 100 * tf, 12);
+    expect(al.advance(T + 1e9, 250, collect(rows), () => restarted++)).toBe(0);
+    expect(restarted).toBe(1);
+    al.add(1, T + 102 * tf, 22);
+    al.finish(collect(rows));
+    expect(rows.slice(4)).toEqual([{ t: T + 102 * tf, a: 12, b: 22 }]);
   });
 });

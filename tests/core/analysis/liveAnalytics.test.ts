@@ -264,3 +264,49 @@ describe('LivePairAnalytics degenerate input', () => {
     }
   });
 });
+
+describe('LivePairAnalytics across a gap longer than the lookback (issue #13)', () => {
+  it('load and live agree, equal analyzePair on the rows after the gap, and stay bounded', () => {
+    const W = 10;
+    const N = 200;
+    const { a, b } = cointegratedPair(150, 5);
+    // One bar per leg dated 2017-01-01, then 150 bars "now": ~3·10⁸ one-second intervals apart.
+    const t2017 = Date.UTC(2017, 0, 1);
+    const starts = Float64Array.from([t2017, ...startTimes(0, 150)]);
+    const closesA = Float64Array.from([a[0] * 0.5, ...a]);
+    const closesB = Float64Array.from([b[0] * 0.5, ...b]);
+    const selection = sel('rolling', W, N);
+    const loaded = new LivePairAnalytics({ selection, tfMs: TF });
+    const t0 = performance.now();
+    loaded.load({ startMs: starts, close: closesA }, { startMs: starts, close: closesB }, null);
+    const loadMs = performance.now() - t0;
+    const live = new LivePairAnalytics({ selection, tfMs: TF });
+    live.load(
+      { startMs: new Float64Array(0), close: new Float64Array(0) },
+      { startMs: new Float64Array(0), close: new Float64Array(0) },
+      null,
+    );
+    for (let i = 0; i < starts.length; i++) {
+      live.addBar(0, starts[i], closesA[i]);
+      live.addBar(1, starts[i], closesB[i]);
+      live.advance(starts[i] + TF + 250);
+    }
+    expect(loadMs).toBeLessThan(500);
+    // 1 row in 2017 + N forward-filled rows, then the restart: nothing like 3·10⁸.
+    expect(live.rowsProduced).toBeLessThanOrEqual(1 + N + 150);
+    expect(live.take()?.reset).toBe(true);
+    const ref = analyzePair(
+      { startMs: startTimes(0, 150), a, b },
+      { pair: 'BTCUSDT/ETHUSDT', timeframe: '1s', window: W, hedge: 'rolling' },
+    );
+    for (const la of [loaded, live]) {
+      const c = la.series(N);
+      expect(c.startMs.length).toBe(150);
+      expectClose(c.startMs, startTimes(0, 150), 'startMs');
+      expectClose(c.closeA, a, 'closeA');
+      expectClose(c.hedgeRatio, ref.series.hedgeRatio, 'hedgeRatio');
+      expectClose(c.zscore, ref.series.zscore, 'zscore');
+      expectClose(c.correlation, ref.series.correlation, 'correlation');
+    }
+  });
+});
