@@ -263,9 +263,55 @@ export function panelWriters(def: PanelDef, ref: ColumnsRef): PointWriter<number
 /** Label precision of a panel's y axis, kept current from the extent ECharts computes. */
 export interface AxisState {
   digits: number;
+  /**
+   * The z-score axis: its bounds and the tick interval ECharts draws between them. The bounds
+   * are ticks too, and one that is not a multiple of the interval (+7 above +6) would sit a
+   * fraction of an interval from its neighbour: its label is left out.
+   */
+  edges?: { min: number; max: number; step: number };
 }
 
 const SPLIT_NUMBER = 3;
+
+/**
+ * The tick interval ECharts uses for fixed bounds: `nice(span / splitNumber)` with the 1, 2, 3,
+ * 5, 10 steps of its `nice(…, round = true)` (echarts/lib/scale/helper intervalScaleNiceTicks).
+ */
+export function valueAxisInterval(min: number, max: number, splitNumber = SPLIT_NUMBER): number {
+  const raw = Math.abs(max - min) / Math.max(1, splitNumber);
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const exponent = Math.floor(Math.log10(raw));
+  const p10 = 10 ** exponent;
+  const f = raw / p10;
+  const nice = f < 1.5 ? 1 : f < 2.5 ? 2 : f < 4 ? 3 : f < 7 ? 5 : 10;
+  return nice * p10;
+}
+
+/**
+ * The y-axis label of `value`, or '' for a bound of the axis that is off the tick interval (it
+ * would crowd the tick next to it, e.g. +6 and +7 with an interval of 3).
+ */
+export function yAxisLabel(def: PanelDef, axis: AxisState, value: number): string {
+  const edges = axis.edges;
+  if (edges && (value === edges.min || value === edges.max)) {
+    const k = value / edges.step;
+    if (Math.abs(k - Math.round(k)) > 1e-9) return '';
+  }
+  return def.axisLabel(value, axis.digits);
+}
+
+/** Bounds of the z-score axis: whole numbers, ±1.25·threshold always in view. */
+export function zAxisBounds(
+  extent: { min: number; max: number },
+  threshold: number,
+): { min: number; max: number } {
+  const lo = Number.isFinite(extent.min) ? extent.min : 0;
+  const hi = Number.isFinite(extent.max) ? extent.max : 0;
+  return {
+    min: Math.floor(Math.min(lo, -threshold * 1.25)),
+    max: Math.ceil(Math.max(hi, threshold * 1.25)),
+  };
+}
 
 function yRange(def: PanelDef, threshold: number, axis: AxisState) {
   if (def.fixedY) {
@@ -273,15 +319,15 @@ function yRange(def: PanelDef, threshold: number, axis: AxisState) {
     return { min: def.fixedY.min, max: def.fixedY.max, interval: 0.5 };
   }
   if (def.thresholds) {
-    // ±threshold always in view, whole-number bounds.
+    // ±threshold always in view, whole-number bounds; labels only on the tick interval.
     return {
       min: (e: { min: number; max: number }) => {
-        const min = Math.floor(Math.min(e.min, -threshold * 1.25));
-        const max = Math.ceil(Math.max(e.max, threshold * 1.25));
+        const { min, max } = zAxisBounds(e, threshold);
         axis.digits = axisDigits(min, max, SPLIT_NUMBER);
+        axis.edges = { min, max, step: valueAxisInterval(min, max) };
         return min;
       },
-      max: (e: { min: number; max: number }) => Math.ceil(Math.max(e.max, threshold * 1.25)),
+      max: (e: { min: number; max: number }) => zAxisBounds(e, threshold).max,
     };
   }
   return {
@@ -487,7 +533,9 @@ function styleParts(def: PanelDef, config: PanelConfig, axis: AxisState) {
       ...style,
       axisLabel: {
         ...style.axisLabel,
-        formatter: (v: number) => def.axisLabel(v, axis.digits),
+        formatter: (v: number) => yAxisLabel(def, axis, v),
+        // However short the panel, labels that would touch are dropped, never drawn overlapping.
+        hideOverlap: true,
       },
     },
     tooltip: tooltip(def, config, axis),

@@ -82,11 +82,35 @@ export function TransportBanner() {
   );
 }
 
+/**
+ * Why the running source is not the one stored, from main (SourceInfo.notice): e.g. the stored
+ * replay file could not be opened at start, so the simulated market runs. Dismissed per notice.
+ */
+export function SourceNoticeBanner() {
+  const notice = useSession((s) => s.source?.notice ?? null);
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  if (!notice || notice === dismissed) return null;
+  return (
+    <div className="banner banner-warn" role="alert" data-testid="source-notice">
+      <div className="banner-text">{notice}</div>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Dismiss"
+        onClick={() => setDismissed(notice)}
+      >
+        ×
+      </button>
+    </div>
+  );
+}
+
 export function MessageBanners() {
   const settingsError = useSession((s) => s.settingsError);
   const notice = useSession((s) => s.notice);
   return (
     <>
+      <SourceNoticeBanner />
       {settingsError && (
         <div className="banner banner-warn" role="alert" data-testid="settings-error">
           <div className="banner-text">{settingsError}</div>

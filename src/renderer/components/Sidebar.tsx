@@ -5,7 +5,8 @@ import type { Timeframe } from '../../core/market/types';
 import { TIMEFRAMES } from '../../core/market/types';
 import { addSymbol, removeSymbol, saveSettings, selectSource } from '../actions';
 import { formatPriceFast } from '../charts/priceFormat';
-import { formatBytes } from '../lib/format';
+import { formatBytes, formatInteger } from '../lib/format';
+import { sourceStatusText } from '../lib/sourceStatus';
 import { NUMBER_RULES } from '../lib/validation';
 import { useSession } from '../state/sessionStore';
 import { getAppApi } from '../transport';
@@ -103,8 +104,10 @@ function SourceSection() {
       {source && (
         <div className="source-line">
           <span className={`source-state source-state-${source.state}`}>{source.state}</span>
-          <span className="source-name" title={source.label}>
-            {source.label}
+          <span className="source-name" title={sourceStatusText(source, null, false).text}>
+            {source.state === 'ended' && source.tradesReplayed !== null
+              ? `${source.label} · ${formatInteger(source.tradesReplayed)} trades`
+              : source.label}
           </span>
         </div>
       )}

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionState } from '../../core/contract/contract';
 import { formatAge, formatBytes, formatInteger, formatRate, REJECT_LABELS } from '../lib/format';
+import { sourceStatusText } from '../lib/sourceStatus';
 import { useSession } from '../state/sessionStore';
 
 export const CONNECTION_LABEL: Record<ConnectionState, string> = {
@@ -35,6 +36,7 @@ export function StatusBar() {
 
 function ConnectionItem() {
   const connection = useSession((s) => s.connection);
+  const source = useSession((s) => s.source);
   const transport = useSession((s) => s.transport);
   if (transport && transport.state !== 'open') {
     return (
@@ -49,6 +51,26 @@ function ConnectionItem() {
           {transport.state === 'connecting' ? 'Connecting to PairDesk' : 'PairDesk unreachable'}
         </strong>
         {transport.error && <span className="status-reason">{transport.error}</span>}
+      </span>
+    );
+  }
+  if (source) {
+    // In words that fit the source: "Live" is only ever the live feed.
+    const status = sourceStatusText(source, connection);
+    const full = sourceStatusText(source, connection, false);
+    const since = connection ? ` since ${new Date(connection.sinceMs).toISOString()}` : '';
+    return (
+      <span
+        className={`status-item status-connection conn-${status.tone}`}
+        data-testid="status-connection"
+        data-state={connection?.state}
+        data-source-state={source.state}
+        role="status"
+        title={`${full.text}${full.detail ? ` — ${full.detail}` : ''}${since}`}
+      >
+        <span className="dot" aria-hidden="true" />
+        <strong>{status.text}</strong>
+        {status.detail && <span className="status-reason">{status.detail}</span>}
       </span>
     );
   }
@@ -75,9 +97,10 @@ function ConnectionItem() {
   );
 }
 
+/** The SIMULATED badge; the connection item already names the source and its state. */
 function SourceItem() {
   const source = useSession((s) => s.source);
-  if (!source) return null;
+  if (!source?.simulated) return null;
   return (
     <span className="status-item status-source" title={source.label}>
       {source.simulated && (
@@ -88,11 +111,6 @@ function SourceItem() {
         >
           SIMULATED
         </span>
-      )}
-      <span className="status-source-label">{source.label}</span>
-      {source.speed !== null && <span className="muted">{source.speed}×</span>}
-      {source.state !== 'running' && (
-        <span className={`source-state source-state-${source.state}`}>{source.state}</span>
       )}
     </span>
   );
