@@ -162,6 +162,7 @@ export const recordCommand: CliCommand = {
     const reason = await untilSignalOrTimeout(
       durationS === undefined ? undefined : durationS * 1000,
     );
+    const secs = Math.round((Date.now() - startedAt) / 1000);
     clearInterval(statusTimer);
     clearInterval(watchTimer);
     const silent = watch.silent();
@@ -174,7 +175,6 @@ export const recordCommand: CliCommand = {
     }
     // Only a run that was given its full --duration is judged: Ctrl-C is the user's call.
     if (reason !== 'duration reached' || silent.length === 0) return 0;
-    const secs = Math.round((Date.now() - startedAt) / 1000);
     if (!everAcked) {
       throw new CliFailure(
         `nothing recorded in ${secs} s: ${lastFailure ?? 'the feed never accepted the connection'}${attempts > 0 ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : ''}`,
