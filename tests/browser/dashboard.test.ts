@@ -120,6 +120,10 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against serve + local feed
       () => page.getByTestId('status-connection').first().innerText(),
       (t) => /live/i.test(t),
     );
+    // The live source on another feed URL is named by its host, not as Binance (#8 §3).
+    expect(await page.getByTestId('status-connection').first().innerText()).toMatch(
+      /^Live feed 127\.0\.0\.1:\d+: receiving data/,
+    );
     expect(await page.getByTestId('source-badge-simulated').count()).toBe(0);
 
     await page.getByTestId('timeframe-1s').click();
@@ -218,6 +222,12 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against serve + local feed
     const page = await openPage(serve.url);
     await page.getByTestId('source-badge-simulated').first().waitFor();
     await page.getByTestId('chart-candles-BTCUSDT').waitFor();
+    // Never "Live" for the simulated market (#8 §3).
+    await waitUntil(
+      'simulated status',
+      () => page.getByTestId('status-connection').first().innerText(),
+      (t) => t === 'Simulated market: streaming',
+    );
     // Every chart panel and the status bar carry the label.
     await waitUntil(
       'SIMULATED labels',
