@@ -120,11 +120,6 @@ export class ReplayCatalog {
     return realPath;
   }
 
-  /** Display name of an allowed real path (its file name). */
-  nameOf(realPath: string): string {
-    return basename(realPath);
-  }
-
   private folders(): string[] {
     const out: string[] = [];
     for (const dir of this.dirs) {

@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../src/core/contract/contract';
 import { startPairDeskApp, type PairDeskApp } from '../../../src/main/app/pairDeskApp';
@@ -37,6 +37,9 @@ describe('replay source', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(services.source.state).toBe('ended');
+    // The services count the trades replayed for the status line (#8 §3).
+    expect(services.source.fileName).toBe(basename(UM_2024_07_18));
+    expect(services.source.tradesReplayed).toBe(10_701 + 13_655);
     expect(services.snapshot().connection.state).toBe('stopped');
     expect(
       events.some(
