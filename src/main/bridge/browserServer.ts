@@ -9,9 +9,15 @@
  *   and upgrade without a valid token or cookie gets 403;
  * - the Host header must name this server (defeats DNS rebinding) and an Origin, when sent, must
  *   be this server's own, else 403;
- * - every bridge request is validated against the contract's schemas before it reaches the host.
+ * - cookies are not port-scoped (any server on 127.0.0.1 shares them): a request whose only
+ *   credential is the cookie must come from this page (`Sec-Fetch-Site: same-origin`, or `none`
+ *   for the user's own navigation to the page, e.g. a reload once the token left the address bar);
+ * - every bridge request is validated against the contract's schemas before it reaches the host;
+ * - memory: frames ≤ 1 MiB, at most MAX_IN_FLIGHT requests per socket between receipt and the
+ *   reply's write, and a socket whose send buffer passes MAX_SOCKET_BUFFER (a client that does not
+ *   read) is closed — one slow or hostile tab cannot grow the server without limit.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -32,6 +38,12 @@ export const BROWSER_HOST = '127.0.0.1';
 const COOKIE = 'pairdesk_token';
 /** A client whose socket buffers more than this is too slow: its coalesced events are skipped. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** A client whose socket buffers more than this does not read at all: it is closed. */
+export const MAX_SOCKET_BUFFER = 64 * 1024 * 1024;
+/** Requests per socket received and not yet answered (reply written); more get an error. */
+export const MAX_IN_FLIGHT = 64;
+/** Largest bridge frame accepted; requests are small JSON. */
+export const MAX_BRIDGE_FRAME = 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -63,11 +75,12 @@ export interface BrowserServer {
   close(): Promise<void>;
 }
 
+/** Constant-time comparison: digests have equal length whatever the candidate's length. */
 function sameToken(a: string | null | undefined, b: string): boolean {
   if (!a) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
 }
 
 function cookieToken(req: IncomingMessage): string | null {
@@ -87,8 +100,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   if (!existsSync(indexFile)) {
     throw new Error(`no built renderer at ${rendererDir} (run \`npm run build\`)`);
   }
-  const csp = buildCsp('browser');
-  const indexHtml = withCspMeta(readFileSync(indexFile, 'utf8'), csp);
+  const indexTemplate = readFileSync(indexFile, 'utf8');
+  // connect-src names the served port, known once listening (port 0 = any): set after listen.
+  let csp = buildCsp('browser');
+  let indexHtml = withCspMeta(indexTemplate, csp);
   let port = options.port;
 
   const allowedHosts = (): Set<string> => new Set([`${BROWSER_HOST}:${port}`, `localhost:${port}`]);
@@ -96,17 +111,17 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     new Set([`http://${BROWSER_HOST}:${port}`, `http://localhost:${port}`]);
 
   /** Why a request must be refused, or null when it may pass. */
-  function refusal(req: IncomingMessage, url: URL): string | null {
+  function refusal(req: IncomingMessage, url: URL, page: boolean): string | null {
     if (!allowedHosts().has(req.headers.host ?? '')) return 'unexpected Host header';
     const origin = req.headers.origin;
     if (origin !== undefined && !ownOrigins().has(origin)) return 'foreign Origin';
-    if (
-      !sameToken(url.searchParams.get(TOKEN_PARAM), token) &&
-      !sameToken(cookieToken(req), token)
-    ) {
-      return 'missing or wrong token';
-    }
-    return null;
+    if (sameToken(url.searchParams.get(TOKEN_PARAM), token)) return null;
+    if (!sameToken(cookieToken(req), token)) return 'missing or wrong token';
+    // Cookie only: another server on 127.0.0.1 (another port, same cookie jar) or a cross-site
+    // page must not be able to use it. Browsers set Sec-Fetch-Site and pages cannot forge it.
+    const site = req.headers['sec-fetch-site'];
+    if (site === 'same-origin' || (page && site === 'none')) return null;
+    return `the cookie alone needs Sec-Fetch-Site: same-origin (got ${site ?? 'none sent'})`;
   }
 
   function forbid(res: ServerResponse, why: string): void {
@@ -136,7 +151,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       res.end(indexHtml);
       return;
     }
-    const file = normalize(join(rendererDir, decodeURIComponent(url.pathname)));
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return badRequest(res, 'undecodable path');
+    }
+    const file = normalize(join(rendererDir, path));
     if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { ...common, 'content-type': 'text/plain' });
       res.end('404 Not Found\n');
@@ -150,22 +171,53 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     res.end(readFileSync(file));
   }
 
-  const http: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${BROWSER_HOST}`);
-    const why = refusal(req, url);
-    if (why) return forbid(res, why);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' });
-      res.end();
-      return;
+  function badRequest(res: ServerResponse, why: string): void {
+    res.writeHead(400, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    res.end(`400 Bad Request: ${why}\n`);
+  }
+
+  /** The request URL, or null when it cannot be parsed (e.g. `//[`): never a thrown error. */
+  function parseUrl(req: IncomingMessage): URL | null {
+    try {
+      return new URL(req.url ?? '/', `http://${BROWSER_HOST}`);
+    } catch {
+      return null;
     }
-    serveFile(req, res, url);
+  }
+
+  const isPage = (url: URL): boolean => url.pathname === '/' || url.pathname === '/index.html';
+
+  const http: Server = createServer((req, res) => {
+    // Nothing a request carries may throw out of this handler: that would end the process.
+    try {
+      const url = parseUrl(req);
+      if (!url) return badRequest(res, 'unparsable URL');
+      const why = refusal(req, url, isPage(url));
+      if (why) return forbid(res, why);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD' });
+        res.end();
+        return;
+      }
+      serveFile(req, res, url);
+    } catch (error) {
+      if (!res.headersSent) badRequest(res, (error as Error).message);
+      else res.destroy();
+    }
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BRIDGE_FRAME });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', `http://${BROWSER_HOST}`);
-    const why = url.pathname !== BRIDGE_PATH ? 'not the bridge path' : refusal(req, url);
+    socket.on('error', () => socket.destroy());
+    const url = parseUrl(req);
+    const why = !url
+      ? 'unparsable URL'
+      : url.pathname !== BRIDGE_PATH
+        ? 'not the bridge path'
+        : refusal(req, url, false);
     if (why) {
       socket.end(
         `HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n403 Forbidden: ${why}\n`,
@@ -175,9 +227,20 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  const send = (ws: WebSocket, frame: BridgeServerFrame): void => {
+  /** Sends a frame; `done` runs once it is written (or dropped). Closes clients that do not read. */
+  const send = (ws: WebSocket, frame: BridgeServerFrame, done?: () => void): void => {
+    if (ws.readyState !== ws.OPEN) {
+      done?.();
+      return;
+    }
     // Bulk payloads (bar histories, analytics series) go as binary frames: see bridgeCodec.
-    if (ws.readyState === ws.OPEN) ws.send(encodeBridgeFrame(frame));
+    ws.send(encodeBridgeFrame(frame), () => done?.());
+    if (ws.bufferedAmount > MAX_SOCKET_BUFFER) {
+      // A client that does not read would otherwise hold every reply in our memory.
+      ws.close(1008, 'not reading: send buffer over limit');
+      // The close frame would queue behind the backlog: drop the connection now.
+      ws.terminate();
+    }
   };
 
   wss.on('connection', (ws: WebSocket) => {
@@ -190,8 +253,24 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     });
     ws.on('close', unsubscribe);
     ws.on('error', unsubscribe);
+    let inFlight = 0;
     ws.on('message', (data, isBinary) => {
       let id = -1;
+      if (inFlight >= MAX_IN_FLIGHT) {
+        // Answered at once without work; the reply names the id when it can be read cheaply.
+        const match = /"id"\s*:\s*(-?\d{1,15})[,}\s]/.exec(isBinary ? '' : data.toString());
+        send(ws, {
+          type: 'reply',
+          id: match ? Number(match[1]) : -1,
+          ok: false,
+          error: `too many requests in flight (${MAX_IN_FLIGHT}); wait for replies`,
+        });
+        return;
+      }
+      inFlight++;
+      const finished = (): void => {
+        inFlight--;
+      };
       void (async () => {
         try {
           if (isBinary) throw new Error('bridge frames are JSON text');
@@ -205,9 +284,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
             throw new Error(`unknown request channel ${JSON.stringify(msg.channel)}`);
           const request = parseRequest(msg.channel, msg.request);
           const response = await options.host.handle(msg.channel, request);
-          send(ws, { type: 'reply', id, ok: true, response });
+          send(ws, { type: 'reply', id, ok: true, response }, finished);
         } catch (error) {
-          send(ws, { type: 'reply', id, ok: false, error: (error as Error).message });
+          send(ws, { type: 'reply', id, ok: false, error: (error as Error).message }, finished);
         }
       })();
     });
@@ -222,6 +301,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   });
   const address = http.address();
   port = typeof address === 'object' && address ? address.port : options.port;
+  csp = buildCsp('browser', { port });
+  indexHtml = withCspMeta(indexTemplate, csp);
 
   return {
     port,

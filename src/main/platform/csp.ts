@@ -6,8 +6,10 @@
  * Modes:
  * - `electron`: the packaged/production page loaded from file://. Strictest; it is also the
  *   policy in src/renderer/index.html's <meta> (a unit test keeps the two identical).
- * - `browser`: the same page served to a normal browser from 127.0.0.1; adds
- *   `ws://127.0.0.1:*` to connect-src for the WebSocket bridge. Never used inside Electron.
+ * - `browser`: the same page served to a normal browser from 127.0.0.1; adds the bridge's
+ *   WebSocket origins to connect-src — `ws://127.0.0.1:PORT ws://localhost:PORT` for the served
+ *   port (any loopback port, `ws://127.0.0.1:*`, only when no port is given), so the page cannot
+ *   reach other local servers. Never used inside Electron.
  * - `dev`: the vite dev server (HMR). Vite's React-refresh preamble is an inline module script
  *   and vite injects CSS as <style> elements, so inline scripts/styles are allowed there only.
  *
@@ -20,10 +22,22 @@
 
 export type CspMode = 'electron' | 'browser' | 'dev';
 
-export function buildCsp(mode: CspMode = 'electron'): string {
+export interface CspOptions {
+  /** Browser mode: the port the page and its bridge are served on. */
+  port?: number;
+}
+
+export function buildCsp(mode: CspMode = 'electron', options: CspOptions = {}): string {
   const dev = mode === 'dev';
   const connect = ["'self'"];
-  if (mode === 'browser') connect.push('ws://127.0.0.1:*');
+  if (mode === 'browser') {
+    const port = options.port;
+    if (port !== undefined && Number.isInteger(port) && port > 0 && port < 65536) {
+      connect.push(`ws://127.0.0.1:${port}`, `ws://localhost:${port}`);
+    } else {
+      connect.push('ws://127.0.0.1:*');
+    }
+  }
   if (dev) connect.push('ws://localhost:*', 'ws://127.0.0.1:*');
   const directives: [string, string[]][] = [
     ['default-src', ["'self'"]],

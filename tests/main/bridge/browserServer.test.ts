@@ -89,20 +89,24 @@ describe('browser-mode server', () => {
       host: `127.0.0.1:${server.port}`,
     });
     expect(page.status).toBe(200);
-    expect(page.headers['content-security-policy']).toBe(buildCsp('browser'));
-    expect(page.body).toContain(buildCsp('browser'));
+    const csp = buildCsp('browser', { port: server.port });
+    expect(page.headers['content-security-policy']).toBe(csp);
+    expect(page.body).toContain(csp);
     const cookie = String(page.headers['set-cookie']).split(';')[0];
     expect(cookie).toBe(`pairdesk_token=${server.token}`);
     expect(String(page.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    // As a browser sends it for the page's own assets (the cookie alone needs it, see #13.7).
     const asset = await get(server.port, '/assets/app.js', {
       host: `127.0.0.1:${server.port}`,
       cookie,
+      'sec-fetch-site': 'same-origin',
     });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
     const escape = await get(server.port, '/..%2F..%2Fapp.db', {
       host: `127.0.0.1:${server.port}`,
       cookie,
+      'sec-fetch-site': 'same-origin',
     });
     expect(escape.status).toBe(404);
   });

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const report: HostileChildReport = {
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     sampledMaxRssMb: Math.round(sampled / 2 ** 20),
-    ticksStored: store.tickCount(status.datasetId),
+    ticksStored: status.datasetId === null ? 0 : store.tickCount(status.datasetId),
     rejectsTotal: status.rejectsTotal,
     rejects: Object.fromEntries(Object.entries(status.rejects).filter(([, n]) => n > 0)),
     longestRejectMessage: Math.max(0, ...recent.map((r) => r.message.length)),
