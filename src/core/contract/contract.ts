@@ -223,6 +223,11 @@ export interface AnalyticsSeries {
   columns: AnalyticsColumns;
   /** Plain-words reason when there is nothing to compute yet, e.g. "waiting for 12 more 1m bars of ETHUSDT". */
   warmup: string | null;
+  /**
+   * The analytics engine's own status when the user should know, e.g. "the analytics worker ran
+   * out of memory at 14:02:11 and was restarted (1 restart)"; null or absent normally.
+   */
+  notice?: string | null;
 }
 
 /** One unit-root test result, or why it could not run. */
@@ -324,6 +329,8 @@ export interface EventMap {
     selection: AnalyticsSelection;
     columns: AnalyticsColumns;
     warmup: string | null;
+    /** As AnalyticsSeries.notice (worker restarts). */
+    notice?: string | null;
   };
   stationarity: StationarityReport;
 }

@@ -5,6 +5,10 @@
  * feed time every `tickMs`, coalesces the worker's series updates into 'analytics' events at most
  * every `emitIntervalMs` (≤ 20 Hz), relays 'stationarity' reports, answers the analytics
  * requests, restarts the worker if it dies (and recomputes), and terminates it on stop.
+ * The worker's heap is capped (`maxHeapMb`): a runaway computation kills the thread, not the app.
+ * A dead worker is restarted with exponential backoff (50 ms … 5 s); after `maxRestarts` deaths
+ * in a row (each within 30 s of its start) the host gives up until the selection changes. Both
+ * are said in plain words: `notice` on every series event/response, `warmup` once it gave up.
  * The main thread computes no statistics: it converts NaN to null at the boundary, nothing more.
  */
 import type { Worker } from 'node:worker_threads';
@@ -66,7 +70,23 @@ export interface AnalyticsHostOptions {
   entry?: WorkerEntry;
   /** Diagnostics (worker crashes and restarts). */
   log?(message: string): void;
+  /** V8 old-generation heap cap of the worker thread, MB (default 1024). */
+  maxHeapMb?: number;
+  /** Consecutive deaths after which the worker is no longer restarted (default 5). */
+  maxRestarts?: number;
 }
+
+/** What happened to the worker, for the UI and tests. */
+export interface AnalyticsEngineStatus {
+  restarts: number;
+  /** True once `maxRestarts` deaths in a row stopped the restarts (until the selection changes). */
+  gaveUp: boolean;
+  /** The last incident in plain words, null when none. */
+  notice: string | null;
+}
+
+export const DEFAULT_WORKER_HEAP_MB = 1024;
+export const DEFAULT_MAX_RESTARTS = 5;
 
 interface PendingRequest {
   resolve: (v: WorkerResponseValue) => void;
@@ -99,6 +119,10 @@ export class AnalyticsHost {
   private entry: WorkerEntry | undefined;
   /** Why the worker cannot run at all (its file is missing), in plain words. */
   private failure: string | null = null;
+  /** The last worker incident (plain words), shown with every series until the selection changes. */
+  private notice: string | null = null;
+  private lastWorkerError: string | null = null;
+  private gaveUp = false;
 
   constructor(private readonly options: AnalyticsHostOptions) {
     this.settings = {
@@ -117,6 +141,10 @@ export class AnalyticsHost {
   /** Times the worker was restarted after dying. */
   get restarts(): number {
     return this.restartCount;
+  }
+
+  get status(): AnalyticsEngineStatus {
+    return { restarts: this.restartCount, gaveUp: this.gaveUp, notice: this.notice };
   }
 
   /** The worker thread (tests: liveness checks). */
@@ -151,6 +179,14 @@ export class AnalyticsHost {
   select(selection: AnalyticsSelection): void {
     if (sameSelection(this.selectionValue, selection)) return;
     this.selectionValue = analyticsSelectionOf(selection);
+    this.notice = null;
+    if (this.gaveUp && !this.stopped) {
+      // A new selection (e.g. a shorter lookback) may well fit: try again from scratch.
+      this.gaveUp = false;
+      this.consecutiveCrashes = 0;
+      this.spawn();
+      return;
+    }
     this.recompute();
   }
 
@@ -207,6 +243,7 @@ export class AnalyticsHost {
       selection: v.series.selection,
       columns: toAnalyticsColumns(v.series.columns),
       warmup: v.series.warmup,
+      notice: this.notice,
     };
   }
 
@@ -235,6 +272,11 @@ export class AnalyticsHost {
     this.send({ type: 'crash', message });
   }
 
+  /** Test hook: the worker allocates until its heap cap (`maxHeapMb`) kills it. */
+  exhaustWorkerMemoryForTest(): void {
+    this.send({ type: 'exhaustMemory' });
+  }
+
   /** Terminates the worker and every timer; pending requests are rejected. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -260,10 +302,18 @@ export class AnalyticsHost {
       entryUrl: this.entry.url.href,
       tsxApiUrl: this.entry.tsxApiUrl,
     };
-    const w = startWorker(this.entry, workerData);
+    const w = startWorker(this.entry, workerData, {
+      maxOldGenerationSizeMb: this.options.maxHeapMb ?? DEFAULT_WORKER_HEAP_MB,
+    });
     this.worker = w;
     w.on('message', (m: WorkerToHost) => this.onMessage(w, m));
-    w.on('error', (error: Error) => {
+    w.on('error', (error: Error & { code?: string }) => {
+      if (this.worker === w || this.worker === null) {
+        this.lastWorkerError =
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `ran out of memory (over its ${this.options.maxHeapMb ?? DEFAULT_WORKER_HEAP_MB} MB heap)`
+            : `failed: ${error.message}`;
+      }
       this.options.log?.(`analytics worker failed: ${error.message}`);
     });
     w.on('exit', (code) => this.onExit(w, code));
@@ -280,7 +330,34 @@ export class AnalyticsHost {
     if (Date.now() - this.startedAt > 30_000) this.consecutiveCrashes = 0;
     const delay = Math.min(5_000, 50 * 2 ** this.consecutiveCrashes);
     this.consecutiveCrashes++;
+    const why = this.lastWorkerError ?? `stopped (exit code ${code})`;
+    this.lastWorkerError = null;
+    const at = new Date().toISOString().slice(11, 19);
+    const sel = this.selectionValue;
+    if (this.consecutiveCrashes > (this.options.maxRestarts ?? DEFAULT_MAX_RESTARTS)) {
+      this.gaveUp = true;
+      this.notice =
+        `The analytics worker ${why} at ${at} UTC, ${this.consecutiveCrashes} times in a row; ` +
+        'it is no longer restarted. Change the selection (e.g. a shorter lookback) to try again.';
+      this.options.log?.(this.notice);
+      this.outgoing = null;
+      // Say it where the Analytics tab shows status: an empty series with the reason.
+      if (sel) {
+        this.options.onSeries({
+          reset: true,
+          selection: sel,
+          columns: toAnalyticsColumns(emptyColumnBuffers()),
+          warmup: this.notice,
+          notice: this.notice,
+        });
+      }
+      return;
+    }
     this.restartCount++;
+    this.notice =
+      `The analytics worker ${why} at ${at} UTC and was restarted ` +
+      `(${this.restartCount} restart${this.restartCount === 1 ? '' : 's'}); ` +
+      'the series was recomputed from the stored bars.';
     this.options.log?.(`analytics worker exited with code ${code}; restarting in ${delay} ms`);
     this.restartTimer = setTimeout(() => {
       if (!this.stopped) this.spawn();
@@ -353,12 +430,14 @@ export class AnalyticsHost {
       selection: sel,
       columns: toAnalyticsColumns(columns),
       warmup: out.warmup,
+      notice: this.notice,
     });
   }
 
   private request(request: WorkerRequest): Promise<WorkerResponseValue> {
     if (this.stopped) return Promise.reject(new Error('analytics stopped'));
     if (this.failure !== null) return Promise.reject(new Error(this.failure));
+    if (this.gaveUp && this.notice !== null) return Promise.reject(new Error(this.notice));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -371,6 +450,11 @@ export class AnalyticsHost {
   private whenReady(fn: () => void): void {
     const check = (): void => {
       if (this.stopped) return;
+      if (this.gaveUp) {
+        // No worker will come: fail the waiting requests now rather than leave them hanging.
+        this.rejectPending(new Error(this.notice ?? 'the analytics worker is not running'));
+        return;
+      }
       if (this.ready && this.worker) fn();
       else setTimeout(check, 10).unref();
     };

@@ -210,6 +210,10 @@ class AnalyticsWorker {
         return;
       case 'crash':
         throw new Error(msg.message);
+      case 'exhaustMemory': {
+        const hog: number[][] = [];
+        for (;;) hog.push(new Array<number>(1 << 20).fill(hog.length));
+      }
     }
   }
 

@@ -85,7 +85,9 @@ export type HostToWorker =
   | { type: 'feed'; epoch: number; bars: LiveBar[]; feedNowMs: number | null }
   | { type: 'request'; id: number; request: WorkerRequest }
   /** Test hook: makes the worker throw from its message handler (crash/restart tests). */
-  | { type: 'crash'; message: string };
+  | { type: 'crash'; message: string }
+  /** Test hook: makes the worker allocate until its heap limit kills it. */
+  | { type: 'exhaustMemory' };
 
 /** Analytics worker → host. */
 export type WorkerToHost =

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 export interface WorkerEntry {
   url: URL;
@@ -44,12 +44,20 @@ export function analyticsWorkerEntry(moduleUrl: string = import.meta.url): Worke
   );
 }
 
-/** Starts a worker thread on `entry` with `workerData` (see module doc for the tsx case). */
-export function startWorker(entry: WorkerEntry, workerData: unknown): Worker {
-  if (entry.tsxApiUrl === undefined) return new Worker(entry.url, { workerData });
+/**
+ * Starts a worker thread on `entry` with `workerData` (see module doc for the tsx case). With
+ * `resourceLimits` the thread's V8 heap is capped: past it the thread dies with
+ * ERR_WORKER_OUT_OF_MEMORY instead of taking the whole process down with it.
+ */
+export function startWorker(
+  entry: WorkerEntry,
+  workerData: unknown,
+  resourceLimits?: ResourceLimits,
+): Worker {
+  if (entry.tsxApiUrl === undefined) return new Worker(entry.url, { workerData, resourceLimits });
   const bootstrap =
     `import(${JSON.stringify(entry.tsxApiUrl)})` +
     `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.url.href)}); })` +
     `.catch((error) => { setImmediate(() => { throw error; }); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }

@@ -48,6 +48,11 @@ export interface IngestPipelineOptions {
   monotonicNow?: () => number;
   /** How often the feed clock is advanced to close quiet bars. Default 100 ms. */
   advanceIntervalMs?: number;
+  /**
+   * The feed's times follow the wall clock (a live exchange): ticks are also judged against
+   * `wallNow` (FeedClock.implausible). Leave unset for replays, whose dates are the capture's.
+   */
+  wallClockFeed?: boolean;
   listener?: IngestListener;
 }
 
@@ -227,7 +232,19 @@ export class IngestPipeline implements BarSink {
       this.reject(rejection, context, raw);
       return;
     }
-    this.clock.observe(tick.eventTimeMs, this.monotonicNow());
+    const local = this.monotonicNow();
+    const offClock = this.clock.implausible(
+      tick.timeMs,
+      tick.eventTimeMs,
+      local,
+      this.options.wallClockFeed ? this.wallNow() : undefined,
+    );
+    if (offClock) {
+      // Far behind the feed clock or ahead of the wall clock: it would open a years-long gap.
+      this.reject(offClock, context, raw);
+      return;
+    }
+    this.clock.observe(tick.eventTimeMs, local);
     if (isBarEligible(tick)) {
       const late = this.aggregator.add(tick);
       if (late) {

@@ -121,6 +121,7 @@ export class Recorder {
       datasetId: dataset.id,
       symbols: [...this.symbolSet],
       sourceLabel: `${kind}:${source}`,
+      wallClockFeed: kind === 'live',
       listener: this.options.listener,
     });
     this.current = { dataset, pipeline };
