@@ -4,6 +4,7 @@
  * through contextBridge; the browser mode implements the same over a WebSocket bridge, so the
  * renderer never knows which transport it has.
  */
+import type { AlertKind, AlertRuleId, AlertSide } from '../alerts/types';
 import type { Bar, RejectReason, Timeframe } from '../market/types';
 import { KALMAN_DEFAULTS } from '../stats/kalman';
 
@@ -71,7 +72,7 @@ export interface IngestStats {
 
 export type HedgeMethod = 'static' | 'rolling' | 'kalman';
 export type Theme = 'dark' | 'light';
-export type TabId = 'prices' | 'analytics';
+export type TabId = 'prices' | 'analytics' | 'alerts';
 
 export interface WindowBounds {
   x: number;
@@ -97,8 +98,22 @@ export interface Settings {
   rollingWindow: number;
   /** Bars of history loaded and analysed. */
   lookback: number;
-  /** |z| that raises an alert. */
+  /** |z| that raises an alert: the z-score rule's breach level K (src/core/alerts/types.ts). */
   alertThreshold: number;
+  /** z-score rule: re-arm level R (0 ≤ R < K) and escalation level K_crit (> K). */
+  alertRearm: number;
+  alertCritical: number;
+  /** Correlation rule: breach when rolling ρ < this level, re-arm at level + 0.1. */
+  correlationAlertLevel: number;
+  /** Feed rule: seconds without data on a live source that raise an alert. */
+  feedSilenceSeconds: number;
+  /**
+   * OS notifications per source kind (every event is stored and shown in the app whatever these
+   * say). Default: live only, so a replay at 50× or the demo never notifies unasked.
+   */
+  notifyLive: boolean;
+  notifyDemo: boolean;
+  notifyReplay: boolean;
   hedgeMethod: HedgeMethod;
   /**
    * Kalman hedge (Chan 2013): state random-walk intensity δ, Vw = δ/(1−δ)·I, in (0, 1), and
@@ -135,6 +150,13 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   rollingWindow: 60,
   lookback: 1000,
   alertThreshold: 2,
+  alertRearm: 0.5,
+  alertCritical: 3,
+  correlationAlertLevel: 0.3,
+  feedSilenceSeconds: 30,
+  notifyLive: true,
+  notifyDemo: false,
+  notifyReplay: false,
   hedgeMethod: 'static',
   kalmanDelta: KALMAN_DEFAULTS.delta,
   kalmanVe: KALMAN_DEFAULTS.ve,
@@ -268,6 +290,43 @@ export interface StationarityReport {
   reading: string;
 }
 
+/** One stored alert event (issue #9): a rule's event with where and when it happened. */
+export interface AlertRecord {
+  /** Row id in SQLite, increasing with time of storage. */
+  id: number;
+  datasetId: number;
+  /** Source kind of the dataset: REPLAY and SIMULATED events are labelled as such. */
+  source: SourceKind;
+  pairA: string;
+  pairB: string;
+  timeframe: Timeframe;
+  /** Rolling window W of the selection the rule ran on. */
+  rollingWindow: number;
+  rule: AlertRuleId;
+  kind: AlertKind;
+  side: AlertSide | null;
+  /** The statistic (z, ρ, seconds silent) and the level crossed. */
+  value: number;
+  threshold: number;
+  /** Hedge ratio β at that bar, when known. */
+  beta: number | null;
+  /** Start of the bar evaluated (ms, UTC); feed rule: wall-clock ms of detection. */
+  barStartMs: number;
+  /** Wall-clock ms the event was raised. */
+  wallMs: number;
+  acknowledged: boolean;
+  /** Whether an OS notification was shown for it (false: rate-limited, grouped or disabled). */
+  notified: boolean;
+}
+
+/** Filter of the alert history; every field optional. */
+export interface AlertFilter {
+  /** `BTCUSDT/ETHUSDT`. */
+  pair?: string;
+  rule?: AlertRuleId;
+  source?: SourceKind;
+}
+
 /** Everything a freshly opened window needs to draw itself. */
 export interface SessionSnapshot {
   source: SourceInfo;
@@ -309,6 +368,28 @@ export interface RequestMap {
   'analytics.runTests': { request: null; response: StationarityReport };
   /** The last stationarity report, null before the first run. */
   'analytics.lastTests': { request: null; response: StationarityReport | null };
+  /**
+   * Alert history, newest first: up to `limit` rows with id < `beforeId` (paging), filtered;
+   * `total` counts every row matching the filter, `unacknowledged` every unacknowledged row.
+   */
+  'alerts.history': {
+    request: AlertFilter & { limit: number; beforeId?: number };
+    response: { rows: AlertRecord[]; total: number; unacknowledged: number };
+  };
+  /** Acknowledges the given rows, or every row with `all`; returns the unacknowledged count. */
+  'alerts.acknowledge': {
+    request: { ids?: number[]; all?: boolean };
+    response: { unacknowledged: number };
+  };
+  /**
+   * Exports the (filtered) history as CSV: through the native save dialog where there is one
+   * (`savedTo` = the file name written, null if cancelled), otherwise the CSV text comes back in
+   * `csv` for the browser to download.
+   */
+  'alerts.export': {
+    request: AlertFilter;
+    response: { savedTo: string | null; csv: string | null; fileName: string; rows: number };
+  };
 }
 
 /** Events main pushes to the renderer: name → payload. Bursty ones arrive coalesced. */
@@ -333,6 +414,19 @@ export interface EventMap {
     notice?: string | null;
   };
   stationarity: StationarityReport;
+  /** Alert events stored since the previous event, oldest first, and the unacknowledged count. */
+  alerts: { added: AlertRecord[]; unacknowledged: number };
+  /**
+   * The user clicked an alert's OS notification: open the Analytics tab and bring that bar into
+   * view.
+   */
+  alertFocus: {
+    alertId: number;
+    barStartMs: number;
+    pairA: string;
+    pairB: string;
+    timeframe: Timeframe;
+  };
 }
 
 export type RequestChannel = keyof RequestMap;
@@ -359,6 +453,9 @@ const REQUEST_CHANNEL_SET: Readonly<Record<RequestChannel, true>> = {
   'analytics.series': true,
   'analytics.runTests': true,
   'analytics.lastTests': true,
+  'alerts.history': true,
+  'alerts.acknowledge': true,
+  'alerts.export': true,
 };
 const EVENT_NAME_SET: Readonly<Record<EventName, true>> = {
   connection: true,
@@ -369,6 +466,8 @@ const EVENT_NAME_SET: Readonly<Record<EventName, true>> = {
   settings: true,
   analytics: true,
   stationarity: true,
+  alerts: true,
+  alertFocus: true,
 };
 
 export const REQUEST_CHANNELS = Object.keys(REQUEST_CHANNEL_SET) as readonly RequestChannel[];

@@ -52,12 +52,19 @@ const settingsFields = z.object({
   rollingWindow: z.number().int().min(5).max(10_000),
   lookback: z.number().int().min(20).max(MAX_BARS_LIMIT),
   alertThreshold: z.number().positive().max(20),
+  alertRearm: z.number().min(0).max(20),
+  alertCritical: z.number().positive().max(40),
+  correlationAlertLevel: z.number().gt(-1).lt(0.9),
+  feedSilenceSeconds: z.number().int().min(1).max(86_400),
+  notifyLive: z.boolean(),
+  notifyDemo: z.boolean(),
+  notifyReplay: z.boolean(),
   hedgeMethod: z.enum(['static', 'rolling', 'kalman']),
   // δ = 1 would make the state noise δ/(1−δ) infinite.
   kalmanDelta: z.number().gt(0).lt(1),
   kalmanVe: z.number().positive().max(KALMAN_VE_MAX),
   theme: z.enum(['dark', 'light']),
-  activeTab: z.enum(['prices', 'analytics']),
+  activeTab: z.enum(['prices', 'analytics', 'alerts']),
   layout: z
     .object({ sidebarWidth: z.number().int().min(160).max(800), window: windowBounds.nullable() })
     .strict()
@@ -79,6 +86,15 @@ export const settingsPatchSchema: z.ZodType<SettingsUpdate> = settingsFields
  * against the replay folders before it is opened).
  */
 export const storedSettingsSchema: z.ZodType<SettingsPatch> = settingsFields.strict().partial();
+
+const alertFilter = z.object({
+  pair: z
+    .string()
+    .regex(/^[A-Z0-9]{2,30}\/[A-Z0-9]{2,30}$/, 'pair must be A/B, e.g. BTCUSDT/ETHUSDT')
+    .optional(),
+  rule: z.enum(['zscore', 'correlation', 'feed']).optional(),
+  source: z.enum(SOURCE_VALUES).optional(),
+});
 
 export const requestSchemas: { readonly [C in RequestChannel]: z.ZodType<RequestOf<C>> } = {
   'session.snapshot': z.null(),
@@ -103,6 +119,20 @@ export const requestSchemas: { readonly [C in RequestChannel]: z.ZodType<Request
   'analytics.series': z.object({ limit: z.number().int().min(1).max(MAX_BARS_LIMIT) }).strict(),
   'analytics.runTests': z.null(),
   'analytics.lastTests': z.null(),
+  'alerts.history': alertFilter
+    .extend({
+      limit: z.number().int().min(1).max(MAX_BARS_LIMIT),
+      beforeId: z.number().int().positive().optional(),
+    })
+    .strict(),
+  'alerts.acknowledge': z
+    .object({
+      ids: z.array(z.number().int().positive()).max(100_000).optional(),
+      all: z.boolean().optional(),
+    })
+    .strict()
+    .refine((r) => r.ids !== undefined || r.all === true, 'give ids or all: true'),
+  'alerts.export': alertFilter.strict(),
 };
 
 /** Thrown for a request that does not match its channel's schema; the message says why. */
