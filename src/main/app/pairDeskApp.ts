@@ -30,6 +30,7 @@ import { parseRequest, storedSettingsSchema } from '../../core/contract/schemas'
 import { applySettingsPatch } from '../../core/contract/settingsPatch';
 import { BarEventBatcher } from '../../core/events/barEventBatcher';
 import { TIMEFRAME_MS, type Bar } from '../../core/market/types';
+import { AlertService, checkAlertSettings } from '../alerts/alertService';
 import { AnalyticsHost } from '../analytics/analyticsHost';
 import type { Platform } from '../platform/interfaces';
 import { PairDeskStore } from '../store/store';
@@ -106,6 +107,8 @@ export class PairDeskServices implements ContractHost {
   readonly analytics: AnalyticsHost;
   /** The capture files replay may open. */
   readonly replay: ReplayCatalog;
+  /** Alert rules on the analytics, their history and notifications (issue #9). */
+  readonly alerts: AlertService;
   private settingsValue: Settings;
   private session: SourceSession | undefined;
   private sourceInfo: SourceInfo;
@@ -165,10 +168,22 @@ export class PairDeskServices implements ContractHost {
           : this.store.barCloses(datasetId, symbol, timeframeMs, limit);
       },
       feedNow: () => this.feedNow(),
-      onSeries: (payload) => this.emit('analytics', payload),
+      onSeries: (payload) => {
+        // Rules first: an event is stored before the chart that shows its bar arrives.
+        this.alerts.onSeries(payload);
+        this.emit('analytics', payload);
+      },
       onStationarity: (report) => this.emit('stationarity', report),
       testEveryBars: options.analyticsTestEveryBars,
       emitIntervalMs: options.eventIntervalMs,
+    });
+    this.alerts = new AlertService({
+      store: this.store,
+      settings: () => this.settingsValue,
+      source: () => this.sourceInfo,
+      ingestStats: () => this.ingestStats(),
+      emit: (event, payload) => this.emit(event, payload),
+      platform: options.platform,
     });
     this.flushTimer = setInterval(() => this.flushBars(), options.eventIntervalMs ?? 50);
     this.statsTimer = setInterval(() => this.emit('stats', this.ingestStats()), 1_000);
@@ -255,6 +270,12 @@ export class PairDeskServices implements ContractHost {
         return respond(await this.analytics.runTests());
       case 'analytics.lastTests':
         return respond(await this.analytics.lastTests());
+      case 'alerts.history':
+        return respond(this.alerts.history(parseRequest('alerts.history', request)));
+      case 'alerts.acknowledge':
+        return respond(this.alerts.acknowledge(parseRequest('alerts.acknowledge', request)));
+      case 'alerts.export':
+        return respond(await this.alerts.export(parseRequest('alerts.export', request)));
       default:
         throw new Error(`unknown request channel ${String(channel)}`);
     }
@@ -295,7 +316,8 @@ export class PairDeskServices implements ContractHost {
     // The transports validate too; this keeps every caller (CLI, tests, adapters) to the schema,
     // so e.g. a Kalman δ of 1 can never reach the analytics worker, nor a replay file path.
     parseRequest('settings.update', patch);
-    return this.commitSettings(patch);
+    // Cross-field alert levels (0 ≤ R < K < K_crit); may complete K_crit.
+    return this.commitSettings(checkAlertSettings(this.settingsValue, patch));
   }
 
   /** Applies and stores a patch main itself made (the replay file included). */
@@ -476,6 +498,7 @@ export class PairDeskServices implements ContractHost {
     this.stopped = true;
     clearInterval(this.flushTimer);
     clearInterval(this.statsTimer);
+    this.alerts.stop();
     await this.switching.catch(() => undefined);
     await this.session?.stop();
     await this.analytics.stop();

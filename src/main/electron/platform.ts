@@ -5,14 +5,35 @@
 import { BrowserWindow, Notification, dialog } from 'electron';
 import type { FileFilter, Notifier, Platform, SaveDialog } from '../platform/interfaces';
 
-export function createElectronNotifier(): Notifier {
+/**
+ * Native notifications. A click brings `getWindow()`'s window to the front (restored, shown,
+ * focused) before the request's onClick runs. Shown notifications are referenced until clicked
+ * or closed: Electron drops the click of a Notification object that was garbage-collected.
+ */
+export function createElectronNotifier(
+  getWindow: () => BrowserWindow | null = () => null,
+): Notifier {
+  const alive = new Set<Notification>();
   return {
-    notify(title, body) {
+    notify({ title, body, onClick }) {
       if (!Notification.isSupported()) {
         console.log(`[notice] ${title}: ${body}`);
         return;
       }
-      new Notification({ title, body, silent: false }).show();
+      const notification = new Notification({ title, body, silent: false });
+      alive.add(notification);
+      notification.on('click', () => {
+        alive.delete(notification);
+        const window = getWindow();
+        if (window && !window.isDestroyed()) {
+          if (window.isMinimized()) window.restore();
+          window.show();
+          window.focus();
+        }
+        onClick?.();
+      });
+      notification.on('close', () => alive.delete(notification));
+      notification.show();
     },
   };
 }
@@ -36,5 +57,8 @@ export function createElectronSaveDialog(getWindow: () => BrowserWindow | null):
 }
 
 export function createElectronPlatform(getWindow: () => BrowserWindow | null): Platform {
-  return { notifier: createElectronNotifier(), saveDialog: createElectronSaveDialog(getWindow) };
+  return {
+    notifier: createElectronNotifier(getWindow),
+    saveDialog: createElectronSaveDialog(getWindow),
+  };
 }

@@ -4,9 +4,20 @@
  * tests). This file must stay free of `electron` so every host can implement it.
  */
 
+/** A desktop notification. */
+export interface NotificationRequest {
+  title: string;
+  body: string;
+  /**
+   * Called when the user clicks it, after the host brought the app window to the front (the
+   * alerts service then asks the renderer to show the bar: the `alertFocus` event).
+   */
+  onClick?: () => void;
+}
+
 /** Shows a desktop notification (or logs it when headless). */
 export interface Notifier {
-  notify(title: string, body: string): void;
+  notify(notification: NotificationRequest): void;
 }
 
 /** A file-type filter of a save dialog, e.g. `{ name: 'CSV', extensions: ['csv'] }`. */

@@ -9,6 +9,8 @@ export {
 } from './migrations';
 export type { Migration } from './migrations';
 export type { DatasetInfo, DatasetKind } from './datasets';
+export { AlertRepo } from './alerts';
+export type { AlertScope, NewAlert } from './alerts';
 export type { BarCloseColumns, BarQuery, TickQuery, SymbolTickStats } from './queries';
 export type { BatchWriterOptions, FlushInfo, FlushReason, WriterStats } from './writer';
 export { PairDeskStore } from './store';

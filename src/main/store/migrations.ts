@@ -89,6 +89,59 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'alert events and rule cursors (issue #9)',
+    up(db) {
+      db.exec(`
+        -- One row per event a rule raised (src/core/alerts/types.ts). Events are rare (a few per
+        -- hour per rule), so they are inserted directly, not through the tick/bar writer.
+        -- source repeats the dataset's kind so the history's source filter needs no join.
+        CREATE TABLE alert_events (
+          id              INTEGER PRIMARY KEY AUTOINCREMENT,
+          dataset_id      INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+          source          TEXT    NOT NULL CHECK (source IN ('live', 'demo', 'replay')),
+          pair_a          TEXT    NOT NULL,
+          pair_b          TEXT    NOT NULL,
+          timeframe       TEXT    NOT NULL,
+          rolling_window  INTEGER NOT NULL,
+          rule            TEXT    NOT NULL CHECK (rule IN ('zscore', 'correlation', 'feed')),
+          kind            TEXT    NOT NULL CHECK (kind IN ('breach', 'escalate', 'revert')),
+          side            TEXT             CHECK (side IN ('upper', 'lower')),
+          value           REAL,
+          threshold       REAL    NOT NULL,
+          beta            REAL,
+          bar_start_ms    INTEGER NOT NULL,
+          wall_ms         INTEGER NOT NULL,
+          acknowledged    INTEGER NOT NULL DEFAULT 0 CHECK (acknowledged IN (0, 1)),
+          notified        INTEGER NOT NULL DEFAULT 0 CHECK (notified IN (0, 1))
+        );
+        -- Newest-first pages are a walk down the rowid; these serve the history's filters (each
+        -- ends in id so a filtered page is an index range in id order) and the unacknowledged
+        -- count, and the restore of a selection's rule state.
+        CREATE INDEX alert_events_pair ON alert_events (pair_a, pair_b, id);
+        CREATE INDEX alert_events_rule ON alert_events (rule, id);
+        CREATE INDEX alert_events_source ON alert_events (source, id);
+        CREATE INDEX alert_events_unacknowledged ON alert_events (id) WHERE acknowledged = 0;
+        CREATE INDEX alert_events_selection
+          ON alert_events (dataset_id, pair_a, pair_b, timeframe, rolling_window, rule, bar_start_ms);
+
+        -- The last bar each rule evaluated per (dataset, selection): the rule state changes only
+        -- on events, but bars evaluated after the last event must not be evaluated again after a
+        -- restart either (a recompute may redraw their z with a new static β).
+        CREATE TABLE alert_cursors (
+          dataset_id        INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+          pair_a            TEXT    NOT NULL,
+          pair_b            TEXT    NOT NULL,
+          timeframe         TEXT    NOT NULL,
+          rolling_window    INTEGER NOT NULL,
+          rule              TEXT    NOT NULL,
+          last_bar_start_ms INTEGER NOT NULL,
+          PRIMARY KEY (dataset_id, pair_a, pair_b, timeframe, rolling_window, rule)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Bar, Tick, TradeStream } from '../../core/market/types';
+import { AlertRepo } from './alerts';
 import { DatasetRepo, type DatasetInfo, type DatasetKind } from './datasets';
 import {
   dbSizeBytes,
@@ -38,6 +39,8 @@ export type StoreStats = WriterStats;
  */
 export class PairDeskStore {
   private readonly datasets: DatasetRepo;
+  /** Alert events and rule cursors (issue #9); direct writes, not through the batch writer. */
+  readonly alerts: AlertRepo;
   private readonly queries: StoreQueries;
   private readonly writer: BatchWriter | undefined;
   private readonly settingGet;
@@ -55,6 +58,7 @@ export class PairDeskStore {
     private readonly opts: PairDeskStoreOptions = {},
   ) {
     this.datasets = new DatasetRepo(db);
+    this.alerts = new AlertRepo(db);
     this.queries = new StoreQueries(db);
     this.writer = db.readonly ? undefined : new BatchWriter(db, this.datasets, opts);
     this.settingGet = db
