@@ -35,7 +35,14 @@ describe('migrations', () => {
     const file = tmp.file('fresh.db');
     const db = openDatabase(file);
     expect(getUserVersion(db)).toBe(SCHEMA_VERSION);
-    expect(tables(db)).toEqual(['bars', 'datasets', 'settings', 'ticks']);
+    expect(tables(db)).toEqual([
+      'alert_cursors',
+      'alert_events',
+      'bars',
+      'datasets',
+      'settings',
+      'ticks',
+    ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
