@@ -375,6 +375,14 @@ describe('record against the local feed', () => {
       } finally {
         store.close();
       }
+
+      // An output folder that does not exist: one line before any row is written.
+      const missing = join(dir, 'no-such-folder', 'ticks.csv');
+      expectOneLine(
+        await pairdesk(['export', '--db', db, '--ticks', '--out', missing]),
+        `pairdesk export: cannot write ${missing}: no such folder ${join(dir, 'no-such-folder')}`,
+        1,
+      );
     } finally {
       await Promise.all([sim.close(), replay.close()]);
     }

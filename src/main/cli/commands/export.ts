@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { csvRow } from '../../../core/csv/csvWriter';
 import { TIMEFRAME_MS, type Timeframe } from '../../../core/market/types';
@@ -10,6 +9,7 @@ import {
   type CliCommand,
 } from '../command';
 import { openStoreForRead } from '../openStore';
+import { openOutputFile } from '../outputFile';
 
 export const TICK_CSV_HEADER = ['symbol', 'trade_id', 'time_ms', 'price', 'qty', 'is_buyer_maker'];
 export const BAR_CSV_HEADER = [
@@ -71,7 +71,7 @@ export const exportCommand: CliCommand = {
             : `no dataset ${datasetOpt} in ${dbFile}`,
         );
       }
-      const out = createWriteStream(outFile);
+      const out = await openOutputFile(outFile);
       let rows = 0;
       if (wantTicks) {
         await writeLine(out, csvRow(TICK_CSV_HEADER));
