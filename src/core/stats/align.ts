@@ -25,6 +25,9 @@ export interface AlignedCloses {
 
 type BarLike = Pick<Bar, 'startMs' | 'close'>;
 
+/** Largest aligned grid built (rows): 10 M is 116 days at 1 s, about 240 MB of closes. */
+export const MAX_ALIGNED_ROWS = 10_000_000;
+
 /** Last close per interval, ascending by interval. */
 function resampleLast(
   bars: readonly BarLike[],
@@ -76,6 +79,15 @@ export function alignCloses(
   const start = Math.max(A.t[0], B.t[0]);
   const end = Math.max(A.t[A.t.length - 1], B.t[B.t.length - 1]);
   const n = Math.round((end - start) / tfMs) + 1;
+  if (n > MAX_ALIGNED_ROWS) {
+    // A stray tick far from the rest (a 2017 timestamp in a 2024 capture) would otherwise make
+    // the grid forward-fill every interval in between: gigabytes, then a crash (issue #13).
+    throw new RangeError(
+      `the aligned grid from ${new Date(start).toISOString()} to ${new Date(end).toISOString()} ` +
+        `would have ${n} rows of ${tfMs} ms, more than ${MAX_ALIGNED_ROWS}; ` +
+        'the input spans too long a time for this timeframe (a stray timestamp?)',
+    );
+  }
   const startMs = new Float64Array(n);
   const a = new Float64Array(n);
   const b = new Float64Array(n);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adfuller } from '../../../src/core/stats/adf';
-import { alignCloses } from '../../../src/core/stats/align';
+import { alignCloses, MAX_ALIGNED_ROWS } from '../../../src/core/stats/align';
 import { coint } from '../../../src/core/stats/coint';
 import { halfLife, hurstExponent } from '../../../src/core/stats/meanReversion';
 import { olsAB } from '../../../src/core/stats/ols';
@@ -106,5 +106,24 @@ describe('degenerate input gives { ok: false, reason }, never NaN or a throw', (
     expect(Array.from(m.startMs)).toEqual([0, 60_000, 120_000]);
     expect(Array.from(m.a)).toEqual([2, 3, 4]);
     expect(Array.from(m.b)).toEqual([5, 6, 6]);
+  });
+
+  it('alignCloses refuses a grid past MAX_ALIGNED_ROWS (a 2017 tick before 2024 data) at once', () => {
+    const bar = (startMs: number, close: number) => ({ startMs, close });
+    const t2017 = Date.UTC(2017, 0, 1);
+    const t2024 = Date.UTC(2024, 6, 18);
+    const A = [bar(t2017, 1), bar(t2024, 2)];
+    const B = [bar(t2017, 3), bar(t2024 + 1000, 4)];
+    const started = performance.now();
+    expect(() => alignCloses(A, B, 1000)).toThrow(
+      /^the aligned grid from 2017-01-01T00:00:00\.000Z to 2024-07-18T00:00:01\.000Z would have 238032002 rows of 1000 ms, more than 10000000/,
+    );
+    expect(performance.now() - started).toBeLessThan(100);
+    // Just under the cap is still built, exactly as before.
+    const n = MAX_ALIGNED_ROWS;
+    const ok = alignCloses([bar(0, 1)], [bar(0, 2), bar((n - 1) * 1000, 3)], 1000);
+    expect(ok.startMs.length).toBe(n);
+    expect(ok.a[n - 1]).toBe(1);
+    expect(ok.b[n - 1]).toBe(3);
   });
 });
