@@ -1,7 +1,8 @@
 /**
  * The `analyze` pipeline: capture files → bars (ingestFiles) → aligned closes (alignCloses) →
- * per-bar series and summary (analyzePair) → analytics.csv / summary.json. No printing here; the
- * CLI command formats the result.
+ * per-bar series and summary (analyzePair) → analytics.csv / summary.json, and the z-score alert
+ * rule's events over the series (evaluateZScoreAlerts, the live rule's code) → alerts.csv. No
+ * printing here; the CLI command formats the result.
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import {
@@ -15,6 +16,9 @@ import {
   type PairAnalysisSeries,
   type PairSummary,
 } from '../../core/analysis/pairAnalysis';
+import { ALERTS_CSV_HEADER, alertsCsvRows, countAlertKinds } from '../../core/alerts/alertsCsv';
+import { evaluateZScoreAlerts } from '../../core/alerts/evaluateSeries';
+import type { AlertEvent, AlertKind, ZScoreRuleParams } from '../../core/alerts/types';
 import { TIMEFRAME_MS, type Timeframe } from '../../core/market/types';
 import { alignCloses } from '../../core/stats/align';
 import type { KalmanConfig } from '../../core/stats/kalman';
@@ -35,6 +39,11 @@ export interface AnalyzeOptions {
   csvPath?: string;
   /** summary.json path (not written when undefined). */
   jsonPath?: string;
+  /**
+   * alerts.csv: the z-score rule's events over the analysed bars (starting armed at the first
+   * bar after the lookback), with these levels. Not evaluated when undefined.
+   */
+  alerts?: { path: string; params: ZScoreRuleParams };
   keepRejects?: number;
   now?: () => number;
 }
@@ -85,6 +94,8 @@ export interface AnalyzeResult {
   summary: PairSummary;
   series: PairAnalysisSeries;
   ingest: IngestStats;
+  /** The z-score rule's events and their counts per kind, when `alerts` was given. */
+  alerts?: { events: AlertEvent[]; counts: Record<AlertKind, number> };
   /** Wall time per stage (ms). */
   timings: { ingestMs: number; statsMs: number; writeMs: number; totalMs: number };
 }
@@ -104,6 +115,12 @@ export function writeAnalyticsCsv(path: string, series: PairAnalysisSeries): voi
   } finally {
     closeSync(fd);
   }
+}
+
+/** alerts.csv: header `time,start_ms,kind,side,zscore,threshold`, one row per event. */
+export function writeAlertsCsv(path: string, events: readonly AlertEvent[]): void {
+  // Events are few (one per crossing), so one string is fine.
+  writeFileSync(path, ALERTS_CSV_HEADER + alertsCsvRows(events));
 }
 
 /** JSON text of the summary; numbers are finite or null by construction of PairSummary. */
@@ -137,14 +154,23 @@ export async function runAnalyze(options: AnalyzeOptions): Promise<AnalyzeResult
     kalman: options.kalman,
   });
   for (const e of stats.readErrors) summary.notes.push(`input incomplete: ${e}`);
+  let alerts: AnalyzeResult['alerts'];
+  if (options.alerts !== undefined) {
+    const events = evaluateZScoreAlerts(series.startMs, series.zscore, options.alerts.params);
+    alerts = { events, counts: countAlertKinds(events) };
+  }
   const t2 = performance.now();
   if (options.csvPath !== undefined) writeAnalyticsCsv(options.csvPath, series);
   if (options.jsonPath !== undefined) writeFileSync(options.jsonPath, summaryJson(summary));
+  if (options.alerts !== undefined && alerts !== undefined) {
+    writeAlertsCsv(options.alerts.path, alerts.events);
+  }
   const t3 = performance.now();
   return {
     summary,
     series,
     ingest: stats,
+    alerts,
     timings: { ingestMs: t1 - t0, statsMs: t2 - t1, writeMs: t3 - t2, totalMs: t3 - t0 },
   };
 }

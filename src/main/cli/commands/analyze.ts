@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { HEDGE_METHODS, type HedgeMethod } from '../../../core/analysis/pairAnalysis';
 import { formatSummaryText } from '../../../core/analysis/summaryText';
+import { DEFAULT_ALERT_REARM, type ZScoreRuleParams } from '../../../core/alerts/types';
+import { validateZScoreParams } from '../../../core/alerts/zScoreRule';
 import { TIMEFRAMES, type Timeframe } from '../../../core/market/types';
 import { KALMAN_DEFAULTS } from '../../../core/stats/kalman';
 import type { IngestStats } from '../../analyze/ingestFiles';
@@ -11,6 +13,7 @@ import {
   SYMBOL_SHAPE,
   UsageError,
   type CliCommand,
+  type ParsedArgs,
 } from '../command';
 
 function parsePair(text: string): [string, string] {
@@ -46,6 +49,32 @@ async function checkFiles(files: string[]): Promise<void> {
 }
 
 const int = (n: number): string => n.toLocaleString('en-US');
+
+const DEFAULT_ALERT_Z = 2;
+
+/**
+ * The z-score alert levels from --alert-z K, --alert-rearm R, --alert-crit C (defaults 2, 0.5,
+ * K + 1), checked together (0 ≤ R < K < C) so a bad combination is one usage line. Undefined
+ * without --alerts-out; the levels alone are refused rather than silently ignored.
+ */
+function alertOptions(args: ParsedArgs): { path: string; params: ZScoreRuleParams } | undefined {
+  const path = stringOption(args, 'alerts-out');
+  const k = numberOption(args, 'alert-z', { above: 0 });
+  const rearm = numberOption(args, 'alert-rearm', { min: 0 });
+  const critical = numberOption(args, 'alert-crit', { above: 0 });
+  if (path === undefined) {
+    if (k !== undefined || rearm !== undefined || critical !== undefined) {
+      throw new UsageError('--alert-z, --alert-rearm and --alert-crit need --alerts-out FILE');
+    }
+    return undefined;
+  }
+  if (path === '') throw new UsageError('--alerts-out needs a file name');
+  const kk = k ?? DEFAULT_ALERT_Z;
+  const params = { k: kk, rearm: rearm ?? DEFAULT_ALERT_REARM, critical: critical ?? kk + 1 };
+  const problem = validateZScoreParams(params);
+  if (problem !== null) throw new UsageError(`--alert-rearm/--alert-z/--alert-crit: ${problem}`);
+  return { path, params };
+}
 
 function ingestLines(s: IngestStats): string[] {
   const secs = s.elapsedMs / 1000;
@@ -127,10 +156,32 @@ export const analyzeCommand: CliCommand = {
       valueName: 'FILE',
       description: 'Write the summary to this JSON file',
     },
+    'alerts-out': {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        "Write the z-score alert rule's events over the bars to this CSV (time,start_ms,kind,side,zscore,threshold; kind breach|escalate|revert)",
+    },
+    'alert-z': {
+      type: 'string',
+      valueName: 'K',
+      description: `Alert level: breach at |z| ≥ K (default ${DEFAULT_ALERT_Z})`,
+    },
+    'alert-rearm': {
+      type: 'string',
+      valueName: 'R',
+      description: `Re-arm (revert) at |z| ≤ R, 0 ≤ R < K (default ${DEFAULT_ALERT_REARM})`,
+    },
+    'alert-crit': {
+      type: 'string',
+      valueName: 'C',
+      description: 'Escalate once per breach at |z| ≥ C, C > K (default K + 1)',
+    },
   },
   examples: [
     'npm run pairdesk -- analyze capture.ndjson.gz --pair BTCUSDT/ETHUSDT --timeframe 1s --out analytics.csv --json summary.json',
     'npm run pairdesk -- analyze day1.ndjson day2.ndjson --pair BTCUSDT/ETHUSDT --timeframe 1m --hedge kalman --window 120',
+    'npm run pairdesk -- analyze capture.ndjson.gz --pair BTCUSDT/ETHUSDT --window 30 --alerts-out alerts.csv --alert-z 2.5',
   ],
   async run(args) {
     const [symbolA, symbolB] = parsePair(requiredString(args, 'pair'));
@@ -154,6 +205,7 @@ export const analyzeCommand: CliCommand = {
     const jsonPath = stringOption(args, 'json');
     if (csvPath === '' || jsonPath === '')
       throw new UsageError('--out and --json need a file name');
+    const alerts = alertOptions(args);
     await checkFiles(args.positionals);
 
     const { runAnalyze, AnalyzeInputError } = await import('../../analyze/runAnalyze');
@@ -170,6 +222,7 @@ export const analyzeCommand: CliCommand = {
         kalman,
         csvPath,
         jsonPath,
+        alerts,
       });
     } catch (err) {
       if (err instanceof AnalyzeInputError) {
@@ -189,7 +242,18 @@ export const analyzeCommand: CliCommand = {
     for (const line of rejectReport(ingest)) console.error(line);
     for (const e of ingest.readErrors) console.error(`warning: input incomplete: ${e}`);
     const out = [...ingestLines(ingest), ...formatSummaryText(summary)];
-    const wrote = [csvPath && `${csvPath} (${int(summary.bars)} rows)`, jsonPath].filter(Boolean);
+    if (alerts !== undefined && result.alerts !== undefined) {
+      const c = result.alerts.counts;
+      const p = alerts.params;
+      out.push(
+        `alerts      z-score rule K ${p.k}, R ${p.rearm}, K_crit ${p.critical}: ${int(c.breach)} breach${c.breach === 1 ? '' : 'es'}, ${int(c.escalate)} escalation${c.escalate === 1 ? '' : 's'}, ${int(c.revert)} revert${c.revert === 1 ? '' : 's'}`,
+      );
+    }
+    const wrote = [
+      csvPath && `${csvPath} (${int(summary.bars)} rows)`,
+      jsonPath,
+      alerts && `${alerts.path} (${int(result.alerts?.events.length ?? 0)} events)`,
+    ].filter(Boolean);
     if (wrote.length > 0) out.push(`wrote       ${wrote.join(', ')}`);
     const t = result.timings;
     out.push(
