@@ -6,6 +6,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { TabId } from '../core/contract/contract';
 import { loadSeries, runTests, saveSettings } from './actions';
+import { connectAppAlerts } from './alertActions';
+import { AlertBell } from './components/alerts/AlertBell';
+import { AlertsTab } from './components/alerts/AlertsTab';
+import { Toasts } from './components/alerts/Toasts';
 import { AnalyticsTab } from './components/AnalyticsTab';
 import { LiveErrorBanner, MessageBanners, TransportBanner } from './components/Banners';
 import { HelpOverlay } from './components/HelpOverlay';
@@ -14,6 +18,7 @@ import { Sidebar } from './components/Sidebar';
 import { clampSidebarWidth, Splitter } from './components/Splitter';
 import { StatusBar } from './components/StatusBar';
 import { shortcutFor } from './lib/keyboard';
+import { alertsStore, loadMarkers } from './state/alertsStore';
 import { analyticsStore, connectAnalytics } from './state/analyticsStore';
 import { barsStore } from './state/barsStore';
 import { animationFrameScheduler } from './state/frameCoalescer';
@@ -23,6 +28,7 @@ import { getAppApi } from './transport';
 const TABS: { id: TabId; label: string; hint: string }[] = [
   { id: 'prices', label: 'Prices', hint: 'P or Ctrl+1' },
   { id: 'analytics', label: 'Analytics', hint: 'A or Ctrl+2' },
+  { id: 'alerts', label: 'Alerts', hint: 'L or Ctrl+3' },
 ];
 
 function useSessionConnection(): void {
@@ -37,7 +43,9 @@ function useSessionConnection(): void {
       const disconnectAnalytics = connectAnalytics(analyticsStore, sessionStore, api, {
         scheduler: animationFrameScheduler,
       });
+      const disconnectAlerts = connectAppAlerts();
       return () => {
+        disconnectAlerts();
         disconnectAnalytics();
         disconnectSession();
       };
@@ -67,6 +75,22 @@ function useBarHistories(): void {
     previousDataset.current = datasetId;
     if (!first && ready) void loadSeries(true);
   }, [datasetId, ready]);
+}
+
+/** Loads the chart markers (alert events) of the selected pair, timeframe and dataset. */
+function useAlertMarkers(): void {
+  const pairA = useSession((s) => s.settings?.pairA);
+  const pairB = useSession((s) => s.settings?.pairB);
+  const timeframe = useSession((s) => s.settings?.timeframe);
+  const datasetId = useSession((s) => s.source?.datasetId);
+  useEffect(() => {
+    if (!pairA || !pairB || !timeframe || datasetId === undefined) return;
+    try {
+      void loadMarkers(alertsStore, getAppApi(), { pairA, pairB, timeframe, datasetId });
+    } catch {
+      // No transport: the app error banner says so already.
+    }
+  }, [pairA, pairB, timeframe, datasetId]);
 }
 
 function useTheme(): void {
@@ -131,6 +155,7 @@ export function App() {
   useSessionConnection();
   useBarHistories();
   useTheme();
+  useAlertMarkers();
   useShortcuts(setHelp);
 
   const load = useSession((s) => s.load);
@@ -178,6 +203,7 @@ export function App() {
               <span className="chart-tf">{settings.timeframe}</span>
             </span>
           )}
+          <AlertBell />
           <button
             type="button"
             className="icon-button theme-toggle"
@@ -227,11 +253,18 @@ export function App() {
             id={`panel-${activeTab}`}
             aria-labelledby={`tab-${activeTab}`}
           >
-            {activeTab === 'prices' ? <PricesTab /> : <AnalyticsTab />}
+            {activeTab === 'prices' ? (
+              <PricesTab />
+            ) : activeTab === 'alerts' ? (
+              <AlertsTab />
+            ) : (
+              <AnalyticsTab />
+            )}
           </div>
         )}
       </main>
       <StatusBar />
+      <Toasts />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );

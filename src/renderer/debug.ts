@@ -4,7 +4,13 @@
  */
 import type { AnalyticsSelection } from '../core/contract/contract';
 import type { Bar, Timeframe } from '../core/market/types';
-import { chartPointCount, takeRenderSamples, type RenderSample } from './charts/registry';
+import {
+  chartPointCount,
+  chartProbe,
+  takeRenderSamples,
+  type RenderSample,
+} from './charts/registry';
+import { alertsStore } from './state/alertsStore';
 import { analyticsStore, rowAt } from './state/analyticsStore';
 import type { AnalyticsRow } from './state/analyticsStore';
 import { seriesKey } from './state/barsMerge';
@@ -28,6 +34,12 @@ export interface PairDeskDebug {
   lastAnalyticsRow(): AnalyticsRow | null;
   /** Copies of the analytics rows, oldest first (the last `limit` when given). */
   analyticsRows(limit?: number): AnalyticsRow[];
+  /** Alert markers drawn on an analytics panel ('zscore' or 'spread'). */
+  alertMarkerCount(panel: string): number;
+  /** The z-score panel's zoom window (time ms), null when not mounted. */
+  analyticsZoom(): { startValue: number | null; endValue: number | null } | null;
+  /** Rows the Alerts tab holds and the unacknowledged count. */
+  alertCounts(): { rows: number; total: number; unacknowledged: number; markers: number };
 }
 
 declare global {
@@ -72,6 +84,18 @@ export function installDebugHook(target: Window): void {
         if (row) rows.push(row);
       }
       return rows;
+    },
+    alertMarkerCount: (panel) => Number(chartProbe(`alert-markers-${panel}`) ?? 0),
+    analyticsZoom: () =>
+      chartProbe('analytics-zoom') as { startValue: number | null; endValue: number | null } | null,
+    alertCounts: () => {
+      const s = alertsStore.getState();
+      return {
+        rows: s.rows.length,
+        total: s.total,
+        unacknowledged: s.unacknowledged,
+        markers: s.markers.length,
+      };
     },
   };
   Object.defineProperty(target, '__pairdeskDebug', {

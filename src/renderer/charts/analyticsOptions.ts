@@ -7,7 +7,12 @@
  * Every value drawn is a column from the main side; the only arithmetic here is presentation:
  * the band lines mean ± k·std, volatility × 100 (percent), and axis label precision.
  */
-import type { AnalyticsColumns, AnalyticsSelection } from '../../core/contract/contract';
+import type {
+  AlertRecord,
+  AnalyticsColumns,
+  AnalyticsSelection,
+} from '../../core/contract/contract';
+import type { AlertKind } from '../../core/alerts/types';
 import {
   axisDigits,
   DASH,
@@ -85,6 +90,8 @@ export interface PanelDef {
   axisLabel: (value: number, digits: number) => string;
   /** Extra decimals of the readout over the axis labels. */
   readoutExtraDigits: number;
+  /** Where alert events are marked (z-score: the event's z; spread: the spread at its bar). */
+  alertMarkers?: 'zscore' | 'spread';
 }
 
 function num(v: number | null | undefined): number | null {
@@ -153,6 +160,7 @@ export const PANELS: Readonly<Record<AnalyticsPanelId, PanelDef>> = {
     ],
     axisLabel: (v, d) => formatFixed(v, d),
     readoutExtraDigits: 2,
+    alertMarkers: 'spread',
   },
   zscore: {
     id: 'zscore',
@@ -171,6 +179,7 @@ export const PANELS: Readonly<Record<AnalyticsPanelId, PanelDef>> = {
     references: [0],
     axisLabel: (v, d) => formatSigned(v, d),
     readoutExtraDigits: 0,
+    alertMarkers: 'zscore',
   },
   hedge: {
     id: 'hedge',
@@ -481,12 +490,93 @@ function markers(def: PanelDef, config: PanelConfig) {
 /** Series of a panel: every line's history then its live tail (hist ids = line ids). */
 function panelSeries(def: PanelDef, config: PanelConfig, hist: unknown[][], live: unknown[][]) {
   const ordered = def.lines.map((line, k) => ({ line, k }));
-  const series = [];
+  const series: Record<string, unknown>[] = [];
   for (const { line, k } of ordered) {
     series.push(lineSeries(def, line, config, line.id, hist[k], k === 0));
     series.push(lineSeries(def, line, config, `${line.id}Live`, live[k], false));
   }
+  // Last, so the line series keep their indices (the visualMap and the point counter use them).
+  if (def.alertMarkers) series.push(alertMarkerSeries([], config.palette));
   return series;
+}
+
+/** Id of the alert-marker series of the spread and z-score panels. */
+export const ALERT_MARKER_SERIES = 'alertMarkers';
+
+/** One alert event as drawn on a panel. */
+export interface MarkerPoint {
+  t: number;
+  y: number;
+  kind: AlertKind;
+  id: number;
+  focused: boolean;
+}
+
+export function alertKindColor(kind: AlertKind, p: ChartPalette): string {
+  return kind === 'breach' ? p.alertBreach : kind === 'escalate' ? p.alertEscalate : p.alertRevert;
+}
+
+/**
+ * Where a panel marks each event: at its bar (barStartMs) and the event's z on the z-score
+ * panel, the spread at that bar on the spread panel (left out while the bar is not in the rows).
+ */
+export function markerPoints(
+  def: PanelDef,
+  records: readonly AlertRecord[],
+  columns: AnalyticsColumns,
+  focusId: number | null,
+): MarkerPoint[] {
+  const out: MarkerPoint[] = [];
+  if (!def.alertMarkers) return out;
+  for (const r of records) {
+    let y: number | null = null;
+    if (def.alertMarkers === 'zscore') {
+      y = Number.isFinite(r.value) ? r.value : null;
+    } else {
+      const i = indexOfStart(columns.startMs, r.barStartMs);
+      y = i < 0 ? null : num(columns.spread[i]);
+    }
+    if (y === null) continue;
+    out.push({ t: r.barStartMs, y, kind: r.kind, id: r.id, focused: r.id === focusId });
+  }
+  return out;
+}
+
+function indexOfStart(startMs: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = startMs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (startMs[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < startMs.length && startMs[lo] === t ? lo : -1;
+}
+
+/** The scatter series of the markers: a triangle per breach/escalate, a circle per revert. */
+export function alertMarkerSeries(
+  points: readonly MarkerPoint[],
+  p: ChartPalette,
+): Record<string, unknown> {
+  return {
+    id: ALERT_MARKER_SERIES,
+    name: 'Alerts',
+    type: 'scatter',
+    z: 6,
+    silent: true,
+    animation: false,
+    emphasis: { disabled: true },
+    data: points.map((m) => ({
+      value: [m.t, m.y],
+      symbol: m.kind === 'revert' ? 'circle' : m.y >= 0 ? 'triangle' : 'path://M0,0 L10,0 L5,10 Z',
+      symbolSize: m.focused ? 14 : m.kind === 'revert' ? 7 : 9,
+      itemStyle: {
+        color: alertKindColor(m.kind, p),
+        borderColor: m.focused ? p.text : p.tooltipBg,
+        borderWidth: m.focused ? 2 : 1,
+      },
+    })),
+  };
 }
 
 /** The z-score line changes colour beyond ±threshold (both the history and the live series). */

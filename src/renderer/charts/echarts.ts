@@ -1,6 +1,6 @@
 /** The ECharts build the renderer uses: only the charts and components it draws (tree-shaken). */
 import * as echarts from 'echarts/core';
-import { BarChart, CandlestickChart, LineChart } from 'echarts/charts';
+import { BarChart, CandlestickChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
   AxisPointerComponent,
   DataZoomComponent,
@@ -18,6 +18,7 @@ echarts.use([
   BarChart,
   CandlestickChart,
   LineChart,
+  ScatterChart,
   AxisPointerComponent,
   DataZoomComponent,
   GraphicComponent,

@@ -34,6 +34,10 @@ export interface ChartPalette {
   correlation: string;
   /** Reference lines (0, ±1). */
   reference: string;
+  /** Alert markers by kind (styles.css --warn, --bad, --live). */
+  alertBreach: string;
+  alertEscalate: string;
+  alertRevert: string;
 }
 
 export const PALETTES: Readonly<Record<Theme, ChartPalette>> = {
@@ -66,6 +70,9 @@ export const PALETTES: Readonly<Record<Theme, ChartPalette>> = {
     betaUsed: 'rgba(226, 232, 240, 0.28)',
     correlation: '#38bdf8',
     reference: '#3a4252',
+    alertBreach: '#f5a623',
+    alertEscalate: '#ef5350',
+    alertRevert: '#22c55e',
   },
   light: {
     text: '#1d2330',
@@ -96,5 +103,8 @@ export const PALETTES: Readonly<Record<Theme, ChartPalette>> = {
     betaUsed: 'rgba(30, 41, 59, 0.18)',
     correlation: '#0284c7',
     reference: '#b9c0cc',
+    alertBreach: '#b45309',
+    alertEscalate: '#c62828',
+    alertRevert: '#15803d',
   },
 };

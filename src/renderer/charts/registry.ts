@@ -12,6 +12,20 @@ export function chartPointCount(name: string): number {
   return counters.get(name)?.() ?? 0;
 }
 
+/** Other read-only facts of mounted charts (alert markers drawn, zoom window) for the hook. */
+const probes = new Map<string, () => unknown>();
+
+export function registerChartProbe(name: string, probe: () => unknown): () => void {
+  probes.set(name, probe);
+  return () => {
+    if (probes.get(name) === probe) probes.delete(name);
+  };
+}
+
+export function chartProbe(name: string): unknown {
+  return probes.get(name)?.() ?? null;
+}
+
 /**
  * Render samples for the latency benchmark: when a chart applied new data, the next painted
  * frame's wall time and the trade time of the newest price it had. Bounded; read by the test hook.

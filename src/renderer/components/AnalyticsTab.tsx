@@ -16,6 +16,7 @@ import {
 import { analyticsStore, useAnalytics } from '../state/analyticsStore';
 import { useSession } from '../state/sessionStore';
 import { AnalyticsPanel } from './analytics/AnalyticsPanel';
+import { MarketSummaryCard } from './analytics/MarketSummaryCard';
 import { selectionChangeText } from './analytics/selectionChange';
 import { StationarityPanel } from './analytics/StationarityPanel';
 
@@ -157,7 +158,10 @@ export function AnalyticsTab() {
           )}
         </div>
       </div>
-      <StationarityPanel />
+      <div className="analytics-side">
+        <MarketSummaryCard />
+        <StationarityPanel />
+      </div>
     </div>
   );
 }

@@ -14,9 +14,22 @@ interface Props {
   suffix?: string;
   testId?: string;
   disabled?: boolean;
+  /** A check against other settings (e.g. R < K < K_crit): an error message or null. */
+  check?: (value: number) => string | null;
+  title?: string;
 }
 
-export function NumberField({ label, value, rule, onCommit, suffix, testId, disabled }: Props) {
+export function NumberField({
+  label,
+  value,
+  rule,
+  onCommit,
+  suffix,
+  testId,
+  disabled,
+  check: crossCheck,
+  title,
+}: Props) {
   const id = useId();
   const [draft, setDraft] = useState(String(value));
   const [editing, setEditing] = useState(false);
@@ -24,14 +37,16 @@ export function NumberField({ label, value, rule, onCommit, suffix, testId, disa
     if (!editing) setDraft(String(value));
   }, [value, editing]);
   const check = validateNumber(draft, rule);
-  const error = check.ok ? null : check.error;
+  const error = check.ok ? (crossCheck?.(check.value) ?? null) : check.error;
   const commit = () => {
     setEditing(false);
-    if (check.ok && check.value !== value) onCommit(check.value);
+    if (check.ok && error === null && check.value !== value) onCommit(check.value);
   };
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id} title={title}>
+        {label}
+      </label>
       <div className="field-input">
         <input
           id={id}

@@ -7,7 +7,8 @@ import { addSymbol, removeSymbol, saveSettings, selectSource } from '../actions'
 import { formatPriceFast } from '../charts/priceFormat';
 import { formatBytes, formatInteger } from '../lib/format';
 import { sourceStatusText } from '../lib/sourceStatus';
-import { NUMBER_RULES } from '../lib/validation';
+import { alertLevelError, NUMBER_RULES } from '../lib/validation';
+import type { AlertLevels } from '../lib/validation';
 import { useSession } from '../state/sessionStore';
 import { getAppApi } from '../transport';
 import { NumberField } from './NumberField';
@@ -39,6 +40,7 @@ export function Sidebar() {
       <SymbolsSection />
       <PairSection />
       <AnalysisSection />
+      <AlertsSection />
     </aside>
   );
 }
@@ -351,6 +353,8 @@ function AnalysisSection() {
           value={settings.alertThreshold}
           rule={NUMBER_RULES.alertThreshold}
           testId="input-alert-threshold"
+          title="Breach level K of the z-score rule"
+          check={(v) => alertLevelError('threshold', v, levelsOf(settings))}
           onCommit={(v) => void saveSettings({ alertThreshold: v })}
         />
         <div className="field">
@@ -383,6 +387,91 @@ function AnalysisSection() {
           testId="input-kalman-ve"
           onCommit={(v) => void saveSettings({ kalmanVe: v })}
         />
+      </div>
+    </Section>
+  );
+}
+
+function levelsOf(settings: {
+  alertRearm: number;
+  alertThreshold: number;
+  alertCritical: number;
+}): AlertLevels {
+  return {
+    rearm: settings.alertRearm,
+    threshold: settings.alertThreshold,
+    critical: settings.alertCritical,
+  };
+}
+
+const NOTIFY_TOGGLES = [
+  { key: 'notifyLive', label: 'Live' },
+  { key: 'notifyDemo', label: 'Simulated' },
+  { key: 'notifyReplay', label: 'Replay' },
+] as const;
+
+/** The alert rules' levels and which sources notify (the z-score breach level K is above). */
+function AlertsSection() {
+  const settings = useSession((s) => s.settings!);
+  const levels = levelsOf(settings);
+  return (
+    <Section title="Alerts">
+      <div className="pair-grid">
+        <NumberField
+          label="Re-arm at |z| ≤"
+          title="Re-arm level R: after a breach the z-score rule fires again only once |z| fell to R"
+          value={settings.alertRearm}
+          rule={NUMBER_RULES.alertRearm}
+          testId="input-alert-rearm"
+          check={(v) => alertLevelError('rearm', v, levels)}
+          onCommit={(v) => void saveSettings({ alertRearm: v })}
+        />
+        <NumberField
+          label="Escalate at |z| ≥"
+          title="Critical level K_crit: a breach that reaches it escalates (once per breach)"
+          value={settings.alertCritical}
+          rule={NUMBER_RULES.alertCritical}
+          testId="input-alert-critical"
+          check={(v) => alertLevelError('critical', v, levels)}
+          onCommit={(v) => void saveSettings({ alertCritical: v })}
+        />
+      </div>
+      <div className="pair-grid">
+        <NumberField
+          label="Correlation below"
+          title="The correlation rule fires when the rolling ρ of log returns drops below this level"
+          value={settings.correlationAlertLevel}
+          rule={NUMBER_RULES.correlationAlertLevel}
+          testId="input-correlation-level"
+          onCommit={(v) => void saveSettings({ correlationAlertLevel: v })}
+        />
+        <NumberField
+          label="Feed silent for"
+          title="The feed rule fires when a live source sends nothing for this long"
+          value={settings.feedSilenceSeconds}
+          rule={NUMBER_RULES.feedSilenceSeconds}
+          suffix="s"
+          testId="input-feed-silence"
+          onCommit={(v) => void saveSettings({ feedSilenceSeconds: v })}
+        />
+      </div>
+      <div className="field">
+        <span className="field-label" id="notify-label">
+          Notify for
+        </span>
+        <div className="notify-toggles" role="group" aria-labelledby="notify-label">
+          {NOTIFY_TOGGLES.map(({ key, label }) => (
+            <label key={key} className="check">
+              <input
+                type="checkbox"
+                checked={settings[key]}
+                data-testid={`input-${key}`}
+                onChange={(e) => void saveSettings({ [key]: e.target.checked })}
+              />
+              {label}
+            </label>
+          ))}
+        </div>
       </div>
     </Section>
   );

@@ -24,6 +24,7 @@ export const SHORTCUTS: readonly { keys: string; description: string }[] = [
   { keys: '1 / 2 / 3', description: 'Timeframe 1s / 1m / 5m' },
   { keys: 'P  or  Ctrl+1', description: 'Prices tab' },
   { keys: 'A  or  Ctrl+2', description: 'Analytics tab' },
+  { keys: 'L  or  Ctrl+3', description: 'Alerts tab (history of alert events)' },
   { keys: 'R', description: 'Run the stationarity tests now (Analytics tab)' },
   { keys: 'T', description: 'Toggle dark / light theme' },
   { keys: '?', description: 'Show / hide this help' },
@@ -44,6 +45,7 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
   if (ctrl) {
     if (event.key === '1') return { type: 'tab', tab: 'prices' };
     if (event.key === '2') return { type: 'tab', tab: 'analytics' };
+    if (event.key === '3') return { type: 'tab', tab: 'alerts' };
     return null;
   }
   switch (event.key) {
@@ -59,6 +61,9 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
     case 'a':
     case 'A':
       return { type: 'tab', tab: 'analytics' };
+    case 'l':
+    case 'L':
+      return { type: 'tab', tab: 'alerts' };
     case 'r':
     case 'R':
       return { type: 'runTests' };

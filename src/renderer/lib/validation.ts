@@ -52,6 +52,23 @@ export const NUMBER_RULES = {
   },
   // KALMAN_VE_MAX in the schema.
   kalmanVe: { label: 'Kalman Ve', min: 0, max: 1e12, integer: false, exclusiveMin: true },
+  alertRearm: { label: 'Re-arm level R', min: 0, max: 20, integer: false },
+  alertCritical: {
+    label: 'Critical level K_crit',
+    min: 0,
+    max: 40,
+    integer: false,
+    exclusiveMin: true,
+  },
+  correlationAlertLevel: {
+    label: 'Correlation level',
+    min: -1,
+    max: 0.9,
+    integer: false,
+    exclusiveMin: true,
+    exclusiveMax: true,
+  },
+  feedSilenceSeconds: { label: 'Feed silence', min: 1, max: 86_400, integer: true },
 } as const satisfies Record<string, NumberRule>;
 
 export function validateNumber(raw: string, rule: NumberRule): Validation<number> {
@@ -70,4 +87,37 @@ export function validateNumber(raw: string, rule: NumberRule): Validation<number
     return { ok: false, error: `${rule.label} must be ${lower} and ${upper}` };
   }
   return { ok: true, value };
+}
+
+/** The z-score rule's levels: re-arm R, breach K (the alert threshold) and escalation K_crit. */
+export interface AlertLevels {
+  rearm: number;
+  threshold: number;
+  critical: number;
+}
+
+/**
+ * Why a new value of one level breaks 0 ≤ R < K < K_crit against the other two stored levels, or
+ * null when it keeps the order (the rule state machines rely on it: src/core/alerts/types.ts).
+ */
+export function alertLevelError(
+  which: keyof AlertLevels,
+  value: number,
+  levels: AlertLevels,
+): string | null {
+  const next = { ...levels, [which]: value };
+  if (next.rearm < 0) return 'R must be ≥ 0';
+  if (which === 'rearm' && !(next.rearm < next.threshold)) {
+    return `R must be < K (${formatParameter(next.threshold)})`;
+  }
+  if (which === 'threshold') {
+    if (!(next.threshold > next.rearm)) return `K must be > R (${formatParameter(next.rearm)})`;
+    if (!(next.threshold < next.critical)) {
+      return `K must be < K_crit (${formatParameter(next.critical)})`;
+    }
+  }
+  if (which === 'critical' && !(next.critical > next.threshold)) {
+    return `K_crit must be > K (${formatParameter(next.threshold)})`;
+  }
+  return null;
 }

@@ -8,8 +8,10 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 import {
+  alertMarkerSeries,
   ANALYTICS_GROUP,
   lastValueText,
+  markerPoints,
   PANELS,
   panelDataOption,
   panelOption,
@@ -24,7 +26,9 @@ import type {
 } from '../../charts/analyticsOptions';
 import { echarts } from '../../charts/echarts';
 import { PALETTES } from '../../charts/palette';
-import { registerChartCounter } from '../../charts/registry';
+import { registerChartCounter, registerChartProbe } from '../../charts/registry';
+import { TIMEFRAME_MS } from '../../../core/market/types';
+import { alertsStore, useAlerts } from '../../state/alertsStore';
 import { SplitSync } from '../../charts/tailSync';
 import { measureUntilNextFrame, UpdateGate } from '../../charts/updateGate';
 import { seriesPointCount, useChart } from '../../charts/useChart';
@@ -122,6 +126,68 @@ export function AnalyticsPanel({ id, title, subtitle, bottom = false, testId, ar
       unregister();
     };
   }, [chart, def, id, axis, threshold, pairA, pairB, hedgeMethod]);
+
+  // Alert markers of the selection: redrawn when the events, the theme or the focus change, and
+  // when rows arrive that resolve a marker not placed yet (the spread panel needs its bar).
+  const markers = useAlerts((s) => s.markers);
+  const focusId = useAlerts((s) => s.focus?.alertId ?? null);
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance || !def.alertMarkers) return undefined;
+    let drawn = -1;
+    let lastFocus: number | null = null;
+    const draw = () => {
+      const { columns } = analyticsStore.getState();
+      const focus = alertsStore.getState().focus?.alertId ?? lastFocus;
+      const points = markerPoints(def, markers, columns, focus);
+      if (points.length === drawn && focus === lastFocus) return;
+      drawn = points.length;
+      lastFocus = focus;
+      instance.setOption(
+        { series: [alertMarkerSeries(points, configRef.current.palette)] },
+        { lazyUpdate: true },
+      );
+    };
+    draw();
+    const unsubscribe = analyticsStore.subscribe((state, previous) => {
+      if (state.epoch !== previous.epoch || state.rev !== previous.rev) draw();
+    });
+    const unregister = registerChartProbe(`alert-markers-${id}`, () => Math.max(0, drawn));
+    return () => {
+      unsubscribe();
+      unregister();
+    };
+  }, [chart, def, id, markers, focusId, theme, threshold, pairA, pairB, hedgeMethod]);
+
+  // Bring a focused alert's bar into view (toast click, `alertFocus`): once the rows of its
+  // selection are in, zoom to ±60 bars around it; the connected panels follow.
+  const focus = useAlerts((s) => s.focus);
+  const rows = useAnalytics((s) => s.columns.startMs.length);
+  const timeframe = useAnalytics((s) => s.selection?.timeframe ?? null);
+  useEffect(() => {
+    const instance = chart.current;
+    if (id !== 'zscore' || !instance || !focus || rows === 0) return;
+    if (focus.pairA !== pairA || focus.pairB !== pairB || focus.timeframe !== timeframe) return;
+    const half = 60 * TIMEFRAME_MS[focus.timeframe];
+    instance.dispatchAction({
+      type: 'dataZoom',
+      startValue: focus.barStartMs - half,
+      endValue: focus.barStartMs + half,
+    });
+    alertsStore.getState().clearFocus(focus.seq);
+  }, [chart, id, focus, rows, pairA, pairB, timeframe]);
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (id !== 'zscore' || !instance) return undefined;
+    return registerChartProbe('analytics-zoom', () => {
+      const option = instance.getOption() as {
+        dataZoom?: { startValue?: number; endValue?: number }[];
+      };
+      const zoom = option.dataZoom?.[0];
+      return zoom ? { startValue: zoom.startValue ?? null, endValue: zoom.endValue ?? null } : null;
+    });
+  }, [chart, id]);
 
   // Theme: colours only, the data stays.
   useEffect(() => {
