@@ -3,6 +3,7 @@
  * the same run, as a ratio. A benchmark, not a test: it reports, it does not fail the build.
  */
 import { ensureCliBuilt } from '../scripts/cliBuild.mjs';
+import { alertsBenchRows } from './alerts';
 import { analyticsLiveBenchRows } from './analyticsLive';
 import { analyzeBenchRows } from './analyze';
 import { syntheticTicks } from './bars';
@@ -23,6 +24,7 @@ const SECTIONS: Section[] = [
   { name: 'analytics', run: async () => analyticsLiveBenchRows() },
   { name: 'analyze', run: () => analyzeBenchRows() },
   { name: 'renderer', run: () => rendererBenchRows() },
+  { name: 'alerts', run: async () => alertsBenchRows() },
 ];
 
 function fmt(x: number | undefined): string {
