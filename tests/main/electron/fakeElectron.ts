@@ -112,7 +112,10 @@ export class FakeBrowserWindow extends FakeEmitter {
     this.maximized = true;
   }
   restore(): void {}
-  focus(): void {}
+  focused = false;
+  focus(): void {
+    this.focused = true;
+  }
   show(): void {
     this.shown = true;
   }
@@ -211,13 +214,21 @@ export class FakeApp extends FakeEmitter {
   }
 }
 
-export class FakeNotification {
+/** Electron's `Notification`: isSupported, show, and the 'click'/'close' events (emit them). */
+export class FakeNotification extends FakeEmitter {
   static readonly shown: { title: string; body: string }[] = [];
+  static readonly created: FakeNotification[] = [];
+  static supported = true;
   static isSupported(): boolean {
-    return true;
+    return FakeNotification.supported;
   }
-  constructor(private readonly options: { title: string; body: string }) {}
+  shownCount = 0;
+  constructor(readonly options: { title: string; body: string; silent?: boolean }) {
+    super();
+    FakeNotification.created.push(this);
+  }
   show(): void {
+    this.shownCount++;
     FakeNotification.shown.push({ title: this.options.title, body: this.options.body });
   }
 }
@@ -300,6 +311,9 @@ export function createFakeElectron(userData = '/tmp/pairdesk-user', appPath = '/
     },
   };
   FakeBrowserWindow.created.length = 0;
+  FakeNotification.created.length = 0;
+  FakeNotification.shown.length = 0;
+  FakeNotification.supported = true;
   const module = {
     app,
     ipcMain,
