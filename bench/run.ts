@@ -4,6 +4,7 @@
  */
 import { ensureCliBuilt } from '../scripts/cliBuild.mjs';
 import { alertsBenchRows } from './alerts';
+import { alertsReplayBenchRows } from './alertsReplay';
 import { analyticsLiveBenchRows } from './analyticsLive';
 import { analyzeBenchRows } from './analyze';
 import { syntheticTicks } from './bars';
@@ -24,6 +25,7 @@ const SECTIONS: Section[] = [
   { name: 'analytics', run: async () => analyticsLiveBenchRows() },
   { name: 'analyze', run: () => analyzeBenchRows() },
   { name: 'renderer', run: () => rendererBenchRows() },
+  { name: 'alertsReplay', run: () => alertsReplayBenchRows() },
   { name: 'alerts', run: async () => alertsBenchRows() },
 ];
 
