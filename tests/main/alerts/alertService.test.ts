@@ -5,6 +5,7 @@
  * at most one per rule per minute, the settings' cross-field check, the CSV export, the feed rule.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ import {
   checkAlertSettings,
 } from '../../../src/main/alerts/alertService';
 import type { NotificationRequest, Platform } from '../../../src/main/platform/interfaces';
-import { getUserVersion, SCHEMA_VERSION } from '../../../src/main/store';
+import { getUserVersion, migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../src/main/store';
 import { PairDeskStore } from '../../../src/main/store/store';
 
 const T0 = Date.UTC(2024, 6, 18, 23, 57, 0);
@@ -199,6 +200,22 @@ describe('alerts service (real SQLite)', () => {
       )
       .all('zscore', 1000) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/alert_events_rule/);
+  });
+
+  it('upgrades a version-1 database in place, keeping its datasets', () => {
+    const raw = new Database(dbFile);
+    migrate(raw, [MIGRATIONS[0]!]);
+    raw.prepare("INSERT INTO datasets (kind, label, created_ms) VALUES ('live', 'Live', 1)").run();
+    raw.close();
+    const h = harness('live', {}, 1);
+    expect(getUserVersion(h.store.db)).toBe(2);
+    expect(h.store.getDataset(1)?.label).toBe('Live');
+    h.series(true, bars(0, 2), [0, 2.5]);
+    expect(h.stored()).toHaveLength(1);
+    // Deleting the dataset deletes its alerts and cursors.
+    h.store.deleteDataset(1);
+    expect([...h.store.alerts.all({})]).toHaveLength(0);
+    expect(h.store.db.prepare('SELECT count(*) AS n FROM alert_cursors').get()).toEqual({ n: 0 });
   });
 
   it('evaluates each closed bar once across appends, resets and revisions', () => {
