@@ -8,7 +8,6 @@ import type { AlertFilter, AlertRecord } from '../../src/core/contract/contract'
 import {
   BrowserNotifier,
   notifiesInPage,
-  RuleThrottle,
   sourceEnabled,
 } from '../../src/renderer/lib/browserNotify';
 import { alertBody, alertTitle, thresholdText } from '../../src/renderer/lib/alertText';
@@ -323,7 +322,7 @@ describe('alert texts, levels and browser notifications', () => {
     const r = rec(1, { barStartMs: Date.UTC(2024, 6, 18, 23, 58) });
     expect(alertTitle(r)).toBe('BTCUSDT/ETHUSDT z = +2.41 (1m)');
     expect(alertBody(r)).toBe('Breach: z ≥ +2 · β = 0.05321 · bar 2024-07-18 23:58:00 UTC');
-    expect(thresholdText(rec(2, { kind: 'revert', threshold: 0.5 }))).toBe('back to |z| ≤ 0.5');
+    expect(thresholdText(rec(2, { kind: 'revert', threshold: 0.5 }))).toBe('|z| ≤ 0.5');
     expect(thresholdText(rec(3, { side: 'lower', threshold: 3, kind: 'escalate' }))).toBe('z ≤ −3');
   });
 
@@ -338,13 +337,13 @@ describe('alert texts, levels and browser notifications', () => {
   });
 
   it('notifies in the page only without the preload, per enabled source, once per rule a minute', () => {
-    const shown: string[] = [];
+    const shown: { title: string; body: string }[] = [];
     class FakeNotification {
       static permission: NotificationPermission = 'granted';
       static requestPermission = () => Promise.resolve('granted' as NotificationPermission);
       onclick: (() => void) | null = null;
-      constructor(title: string) {
-        shown.push(title);
+      constructor(title: string, options?: NotificationOptions) {
+        shown.push({ title, body: options?.body ?? '' });
       }
       close() {}
     }
@@ -358,21 +357,24 @@ describe('alert texts, levels and browser notifications', () => {
     const n = notifier.notify(
       [
         rec(1),
-        rec(2),
-        rec(3, { source: 'demo', rule: 'correlation' }),
+        rec(2), // same rule within the minute: held back
+        rec(3, { source: 'demo', rule: 'correlation' }), // demo not enabled
         rec(4, { rule: 'feed', value: 31, side: null }),
+        rec(5, { rule: 'correlation', kind: 'revert' }), // reverts are quiet
       ],
       settings,
-      0,
+      Date.UTC(2024, 6, 19, 0, 0),
     );
     expect(n).toBe(2);
-    expect(shown).toEqual(['REPLAY · BTCUSDT/ETHUSDT z = +2.41 (1m)', 'REPLAY · Feed 31 s silent']);
-    expect(notifier.notify([rec(5)], settings, 59_999)).toBe(0);
-    expect(notifier.notify([rec(6)], settings, 60_000)).toBe(1);
+    expect(shown.map((s) => s.title)).toEqual([
+      'REPLAY BTCUSDT/ETHUSDT z = +2.41 (1m)',
+      'REPLAY Feed 31 s silent',
+    ]);
+    expect(notifier.notify([rec(6)], settings, Date.UTC(2024, 6, 19, 0, 0, 59))).toBe(0);
+    expect(notifier.notify([rec(7)], settings, Date.UTC(2024, 6, 19, 0, 1))).toBe(1);
+    expect(shown.at(-1)?.body).toMatch(/\n\(2 more breaches since 00:00:00 UTC\)$/);
     // In Electron the main process notifies: nothing here.
     const electron = new BrowserNotifier({ pairdesk: {}, Notification }, () => {});
-    expect(electron.notify([rec(7)], settings, 0)).toBe(0);
-    const throttle = new RuleThrottle(1_000);
-    expect([throttle.take('zscore', 0), throttle.take('zscore', 999)]).toEqual([true, false]);
+    expect(electron.notify([rec(8)], settings, 0)).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * How an alert event reads in the toast, the browser notification and the history table. The
- * title leads with the pair and the statistic, as the OS notification of the desktop app does
- * ("BTCUSDT/ETHUSDT z = +2.41 (1m)").
+ * How an alert event reads in the toast, the browser notification and the history table: the
+ * same words as the desktop app's OS notification (src/main/alerts/alertText.ts), title
+ * "BTCUSDT/ETHUSDT z = +2.41 (1m)", body "Breach: z ≥ +2 · β = 0.05321 · bar … UTC".
  */
 import type { AlertRecord, SourceKind } from '../../core/contract/contract';
 import type { AlertKind, AlertRuleId } from '../../core/alerts/types';
@@ -46,17 +46,17 @@ export function valueText(record: Pick<AlertRecord, 'rule' | 'value'>): string {
   }
 }
 
-/** The level crossed, with its meaning: "|z| ≥ 2", "back to |z| ≤ 0.5", "ρ < 0.3". */
+/** The level crossed: "z ≥ +2", "z ≤ −3", "|z| ≤ 0.5" (a revert), "ρ < 0.3". */
 export function thresholdText(
   record: Pick<AlertRecord, 'rule' | 'kind' | 'side' | 'threshold'>,
 ): string {
   const k = formatParameter(record.threshold);
   switch (record.rule) {
     case 'zscore':
-      if (record.kind === 'revert') return `back to |z| ≤ ${k}`;
+      if (record.kind === 'revert') return `|z| ≤ ${k}`;
       return record.side === 'lower' ? `z ≤ −${k}` : `z ≥ +${k}`;
     case 'correlation':
-      return record.kind === 'revert' ? `back to ρ ≥ ${k}` : `ρ < ${k}`;
+      return record.kind === 'revert' ? `ρ ≥ ${k}` : `ρ < ${k}`;
     case 'feed':
       return record.kind === 'revert' ? 'data flows again' : `no data for ≥ ${k} s`;
   }
@@ -70,10 +70,16 @@ export function alertTitle(record: AlertRecord): string {
   return `${pairOf(record)} ${valueText(record)} (${record.timeframe})`;
 }
 
-/** "Breach: z ≥ +2 · β = 0.05321 · bar 2024-07-18 23:58 UTC". */
+/** The kind as the notification words it. */
+export const KIND_WORD: Readonly<Record<AlertKind, string>> = {
+  breach: 'Breach',
+  escalate: 'Critical',
+  revert: 'Back in range',
+};
+
+/** "Breach: z ≥ +2 · β = 0.05321 · bar 2024-07-18 23:58:00 UTC". */
 export function alertBody(record: AlertRecord): string {
-  const kind = KIND_LABEL[record.kind];
-  const parts = [`${kind[0].toUpperCase()}${kind.slice(1)}: ${thresholdText(record)}`];
+  const parts = [`${KIND_WORD[record.kind]}: ${thresholdText(record)}`];
   if (record.beta !== null && Number.isFinite(record.beta)) {
     parts.push(`β = ${formatFixed(record.beta, significantDigits(record.beta, 4))}`);
   }

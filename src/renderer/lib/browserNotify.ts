@@ -3,15 +3,17 @@
  * process shows native notifications itself, so the page must not show a second one.
  *
  * Permission is asked only from a button (never on load: browsers penalise unprompted asks and
- * the user should decide knowing why). Once granted, an event notifies when its source is
- * enabled in the settings (notifyLive/Demo/Replay), at most once per rule per
- * NOTIFY_INTERVAL_MS — the same rule as the desktop notifications; later events of that rule in
- * the interval show as in-app toasts only.
+ * the user should decide knowing why). Once granted, an event notifies by the desktop app's rules
+ * (src/main/alerts/alertService.ts): its source enabled in the settings (notifyLive/Demo/Replay),
+ * breaches and escalations (and the feed rule's both ways) but not reverts, and at most one per
+ * rule per NOTIFY_INTERVAL_MS through core's NotificationThrottle, keyed like main's; the events
+ * held back show as toasts only, and the next notification of the rule counts them.
  */
 import type { AlertRecord, Settings } from '../../core/contract/contract';
+import { NotificationThrottle } from '../../core/alerts/notificationThrottle';
 import { NOTIFY_INTERVAL_MS } from '../../core/alerts/types';
-import type { AlertRuleId } from '../../core/alerts/types';
-import { alertBody, alertTitle, sourceLabel } from './alertText';
+import { alertBody, alertTitle, pairOf } from './alertText';
+import { formatUtcTime } from './format';
 
 export type NotifyPermission = 'default' | 'granted' | 'denied' | 'unsupported';
 
@@ -51,35 +53,43 @@ export function sourceEnabled(
   }
 }
 
-/** At most one notification per rule per interval. */
-export class RuleThrottle {
-  private readonly last = new Map<AlertRuleId, number>();
-  constructor(private readonly intervalMs = NOTIFY_INTERVAL_MS) {}
-
-  /** Whether a notification for `rule` may be shown at `nowMs`; records it when so. */
-  take(rule: AlertRuleId, nowMs: number): boolean {
-    const previous = this.last.get(rule);
-    if (previous !== undefined && nowMs - previous < this.intervalMs) return false;
-    this.last.set(rule, nowMs);
-    return true;
-  }
+/** Reverts of the z-score and correlation rules are quiet; everything else may pop up. */
+export function notifiable(record: Pick<AlertRecord, 'rule' | 'kind'>): boolean {
+  return record.rule === 'feed' || record.kind !== 'revert';
 }
 
-/** The notification's title with the REPLAY / SIMULATED label first. */
+/** The throttle key, as main's: one per pair, timeframe and rule; the feed rule per dataset. */
+export function throttleKey(record: AlertRecord): string {
+  return record.rule === 'feed'
+    ? `${record.datasetId}|feed`
+    : `${pairOf(record)}|${record.timeframe}|${record.rule}`;
+}
+
+/** The notification's title with REPLAY / SIMULATED first, as the desktop notification. */
 export function notificationTitle(record: AlertRecord): string {
-  const label = sourceLabel(record.source);
-  return label ? `${label} · ${alertTitle(record)}` : alertTitle(record);
+  const prefix =
+    record.source === 'replay' ? 'REPLAY ' : record.source === 'demo' ? 'SIMULATED ' : '';
+  return prefix + alertTitle(record);
+}
+
+/** "(3 more breaches since 14:02:10 UTC)". */
+function groupedText(record: AlertRecord, count: number, sinceMs: number): string {
+  const noun = record.rule === 'feed' ? 'feed alert' : 'breach';
+  const plural = count === 1 ? noun : noun === 'breach' ? 'breaches' : `${noun}s`;
+  return `(${count} more ${plural} since ${formatUtcTime(sinceMs)} UTC)`;
 }
 
 export class BrowserNotifier {
-  private readonly throttle: RuleThrottle;
+  private readonly throttle: NotificationThrottle;
+  /** Wall ms of each key's last notification, for "N more since …". */
+  private readonly lastShown = new Map<string, number>();
 
   constructor(
     private readonly scope: NotifyScope,
     private readonly onClick: (record: AlertRecord) => void,
     intervalMs = NOTIFY_INTERVAL_MS,
   ) {
-    this.throttle = new RuleThrottle(intervalMs);
+    this.throttle = new NotificationThrottle(intervalMs);
   }
 
   get permission(): NotifyPermission {
@@ -107,13 +117,18 @@ export class BrowserNotifier {
     if (!settings || !api || this.permission !== 'granted') return 0;
     let shown = 0;
     for (const record of records) {
-      if (!sourceEnabled(settings, record)) continue;
-      if (!this.throttle.take(record.rule, nowMs)) continue;
+      if (!sourceEnabled(settings, record) || !notifiable(record)) continue;
+      const key = throttleKey(record);
+      const decision = this.throttle.offer(key, nowMs);
+      if (!decision.notify) continue;
+      const since = this.lastShown.get(key) ?? nowMs;
+      this.lastShown.set(key, nowMs);
+      const body =
+        decision.grouped > 0
+          ? `${alertBody(record)}\n${groupedText(record, decision.grouped, since)}`
+          : alertBody(record);
       try {
-        const n = new api(notificationTitle(record), {
-          body: alertBody(record),
-          tag: `pairdesk-${record.rule}`,
-        });
+        const n = new api(notificationTitle(record), { body, tag: `pairdesk-${key}` });
         n.onclick = () => {
           this.onClick(record);
           n.close();

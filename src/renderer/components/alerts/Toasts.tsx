@@ -33,6 +33,8 @@ export function Toasts() {
             role="status"
             data-testid="alert-toast"
             data-alert-id={record.id}
+            data-rule={record.rule}
+            data-kind={record.kind}
           >
             <button
               type="button"

@@ -127,8 +127,9 @@ export function AnalyticsPanel({ id, title, subtitle, bottom = false, testId, ar
     };
   }, [chart, def, id, axis, threshold, pairA, pairB, hedgeMethod]);
 
-  // Alert markers of the selection: redrawn when the events, the theme or the focus change, and
-  // when rows arrive that resolve a marker not placed yet (the spread panel needs its bar).
+  // Alert markers of the selection: redrawn when the events, the theme or the focus change, when
+  // the rows are rebuilt (a new static β moves every spread value), and when new rows resolve a
+  // marker not placed yet (the spread panel needs its bar).
   const markers = useAlerts((s) => s.markers);
   const focusId = useAlerts((s) => s.focus?.alertId ?? null);
   useEffect(() => {
@@ -136,11 +137,11 @@ export function AnalyticsPanel({ id, title, subtitle, bottom = false, testId, ar
     if (!instance || !def.alertMarkers) return undefined;
     let drawn = -1;
     let lastFocus: number | null = null;
-    const draw = () => {
+    const draw = (rebuilt: boolean) => {
       const { columns } = analyticsStore.getState();
       const focus = alertsStore.getState().focus?.alertId ?? lastFocus;
       const points = markerPoints(def, markers, columns, focus);
-      if (points.length === drawn && focus === lastFocus) return;
+      if (!rebuilt && points.length === drawn && focus === lastFocus) return;
       drawn = points.length;
       lastFocus = focus;
       instance.setOption(
@@ -148,9 +149,10 @@ export function AnalyticsPanel({ id, title, subtitle, bottom = false, testId, ar
         { lazyUpdate: true },
       );
     };
-    draw();
+    draw(true);
     const unsubscribe = analyticsStore.subscribe((state, previous) => {
-      if (state.epoch !== previous.epoch || state.rev !== previous.rev) draw();
+      if (state.epoch !== previous.epoch) draw(true);
+      else if (state.rev !== previous.rev) draw(false);
     });
     const unregister = registerChartProbe(`alert-markers-${id}`, () => Math.max(0, drawn));
     return () => {
