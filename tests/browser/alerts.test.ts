@@ -293,6 +293,10 @@ describe.skipIf(!HAS_CHROMIUM)('alerts in Chromium against serve --source replay
     if (await more.isVisible()) await more.click();
     await page.getByTestId('alert-toasts').waitFor({ state: 'detached', timeout: 10_000 });
     await page.screenshot({ path: join(SHOTS, 'alerts-history.png') });
+    // The light theme's colours for the same view (artifact).
+    await page.keyboard.press('t');
+    await page.screenshot({ path: join(ARTIFACTS, 'alerts-history-light.png') });
+    await page.keyboard.press('t');
 
     // Filter by rule: only the correlation rule's events (maybe none).
     await page.getByTestId('alerts-filter-rule').selectOption('correlation');

@@ -26,6 +26,10 @@ import {
   PAGE_SIZE,
   TOAST_MS,
 } from '../../src/renderer/state/alertsStore';
+import { markerPoints, PANELS } from '../../src/renderer/charts/analyticsOptions';
+import { shortcutFor } from '../../src/renderer/lib/keyboard';
+import { summaryInput } from '../../src/renderer/lib/summaryInput';
+import { emptyColumns } from '../../src/renderer/state/analyticsStore';
 import { fakeApi, tick } from './helpers';
 
 function rec(id: number, over: Partial<AlertRecord> = {}): AlertRecord {
@@ -376,5 +380,89 @@ describe('alert texts, levels and browser notifications', () => {
     // In Electron the main process notifies: nothing here.
     const electron = new BrowserNotifier({ pairdesk: {}, Notification }, () => {});
     expect(electron.notify([rec(8)], settings, 0)).toBe(0);
+  });
+});
+
+describe('markers, shortcut and summary input', () => {
+  it('marks the event’s z on the z-score panel and the spread at its bar on the spread panel', () => {
+    const columns = emptyColumns();
+    columns.startMs.push(60_000, 120_000);
+    columns.spread.push(10.5, 11.25);
+    const events = [
+      rec(1, { barStartMs: 120_000, value: -2.3, kind: 'breach', side: 'lower' }),
+      rec(2, { barStartMs: 180_000, value: 0.2, kind: 'revert' }), // bar not in the rows
+    ];
+    expect(markerPoints(PANELS.zscore, events, columns, 2)).toEqual([
+      { t: 120_000, y: -2.3, kind: 'breach', id: 1, focused: false },
+      { t: 180_000, y: 0.2, kind: 'revert', id: 2, focused: true },
+    ]);
+    expect(markerPoints(PANELS.spread, events, columns, null)).toEqual([
+      { t: 120_000, y: 11.25, kind: 'breach', id: 1, focused: false },
+    ]);
+    expect(markerPoints(PANELS.hedge, events, columns, null)).toEqual([]);
+  });
+
+  it('opens the Alerts tab with l or Ctrl+3', () => {
+    const key = (k: string, ctrlKey = false) => ({
+      key: k,
+      ctrlKey,
+      metaKey: false,
+      altKey: false,
+      target: null,
+    });
+    expect(shortcutFor(key('l'))).toEqual({ type: 'tab', tab: 'alerts' });
+    expect(shortcutFor(key('3', true))).toEqual({ type: 'tab', tab: 'alerts' });
+  });
+
+  it('feeds the summary the last rows and a report of the same pair and timeframe only', () => {
+    const columns = emptyColumns();
+    columns.startMs.push(1, 2);
+    columns.zscore.push(1.5, -2.5);
+    columns.correlation.push(0.8, null);
+    columns.betaRolling.push(18, null);
+    const selection = {
+      pairA: 'BTCUSDT',
+      pairB: 'ETHUSDT',
+      timeframe: '1s' as const,
+      rollingWindow: 30,
+      lookback: 1000,
+      hedgeMethod: 'static' as const,
+      kalmanDelta: 1e-7,
+      kalmanVe: 10,
+    };
+    const report = {
+      selection: { ...selection, rollingWindow: 60 },
+      computedAtMs: 0,
+      durationMs: 1,
+      bars: 2,
+      hedgeRegression: null,
+      engleGranger: {
+        ok: true as const,
+        stat: -4,
+        pvalue: 0.01,
+        usedlag: 0,
+        nobs: 2,
+        crit: { '1%': -4, '5%': -3.4, '10%': -3.1 },
+      },
+      adf: { ok: false as const, reason: 'x' },
+      halfLifeBars: 12,
+      halfLifeMs: 12_000,
+      hurst: null,
+      reading: '',
+    };
+    const settings = { alertThreshold: 2, alertCritical: 3 };
+    const input = summaryInput(selection, columns, report, settings);
+    expect(input).toMatchObject({
+      zLast: -2.5,
+      zPrev: 1.5,
+      correlation: null,
+      betaLast: 18,
+      egPValue: 0.01,
+      halfLifeBars: 12,
+      alertK: 2,
+      alertCritical: 3,
+    });
+    const other = { ...report, selection: { ...selection, timeframe: '1m' as const } };
+    expect(summaryInput(selection, columns, other, settings).egPValue).toBeNull();
   });
 });
