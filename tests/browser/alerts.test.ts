@@ -6,6 +6,9 @@
  * spread charts, lists it in the Alerts tab exactly as the server stored it; a toast click opens
  * the Analytics tab zoomed on the event's bar; "Acknowledge all" clears the bell on both sides.
  *
+ * A second part, against the fake bridge harness, holds 100 k stored events: the table stays
+ * windowed, pages with beforeId near the end, takes live rows, acknowledges and downloads CSV.
+ *
  * With PAIRDESK_DOCS_SHOTS=1 the README screenshots are written to docs/ (alerts-toast.png,
  * alerts-history.png, market-summary.png); otherwise to the test artifacts.
  */
@@ -17,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../../src/core/contract/contract';
 import { ensureRendererBuilt } from '../../src/main/bridge/rendererBuild';
 import { REPO_ROOT } from '../support/realData';
+import { startFakeBridge, type FakeBridge } from '../renderer/harness/fakeBridgeServer';
 import {
   ARTIFACTS,
   bridgeInvoke,
@@ -317,4 +321,92 @@ describe.skipIf(!HAS_CHROMIUM)('alerts in Chromium against serve --source replay
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
+});
+
+describe.skipIf(!HAS_CHROMIUM)('alert history of 100 k events (fake bridge)', () => {
+  let browser: Browser;
+  let bridge: FakeBridge | undefined;
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    browser = await launchChromium();
+    bridge = await startFakeBridge({ scenario: 'demo', alerts: 100_000, historyBars: 300 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await bridge?.close();
+    await browser?.close();
+  });
+
+  it('windows the table, pages with beforeId near the end, takes live rows, acks and exports', async () => {
+    if (!bridge) throw new Error('bridge not started');
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(bridge.url);
+    await page.getByTestId('tab-alerts').waitFor();
+    await page.keyboard.press('l');
+    const rows = page.getByTestId('alert-row');
+    await rows.first().waitFor();
+    expect(await page.getByTestId('alerts-count').innerText()).toMatch(
+      /^100,000 events \(500 loaded\) · 100,000 unacknowledged/,
+    );
+    expect(await page.getByTestId('alert-bell-count').innerText()).toBe('999+');
+    // Only the rows in view and the overscan are in the DOM.
+    expect(await rows.count()).toBeLessThanOrEqual(60);
+    expect(Number(await rows.first().getAttribute('data-alert-id'))).toBe(100_000);
+
+    // Scrolled to the end of what is held: the next page comes, before the last id held.
+    const viewport = page.getByTestId('alerts-viewport');
+    for (let pageNo = 1; pageNo <= 3; pageNo++) {
+      await viewport.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await waitUntil(
+        `page ${pageNo + 1}`,
+        () => debug<{ rows: number }>(page, 'alertCounts'),
+        (c) => c.rows === 500 * (pageNo + 1),
+        10_000,
+      );
+    }
+    // (The chart markers' request, limit 2000, is another one.)
+    expect(bridge.alertRequests().filter((r) => r.limit === 500)).toEqual([
+      { limit: 500 },
+      { limit: 500, beforeId: 99_501 },
+      { limit: 500, beforeId: 99_001 },
+      { limit: 500, beforeId: 98_501 },
+    ]);
+    expect(await rows.count()).toBeLessThanOrEqual(60);
+    // The rows drawn are those at the scroll offset.
+    await viewport.evaluate((el) => (el.scrollTop = 26 * 1_000));
+    await page.locator('[data-alert-id="99000"]').waitFor();
+
+    // A live event: on top, counted, toasted.
+    await viewport.evaluate((el) => (el.scrollTop = 0));
+    const live = bridge.addAlert({ kind: 'escalate', rule: 'zscore', value: 3.4, threshold: 3 });
+    await page.locator(`[data-testid="alert-row"][data-alert-id="${live.id}"]`).waitFor();
+    expect(await page.getByTestId('alerts-count').innerText()).toMatch(/^100,001 events/);
+    const toast = page.locator(`[data-testid="alert-toast"][data-alert-id="${live.id}"]`);
+    expect(await toast.innerText()).toMatch(/SIMULATED[\s\S]*z = \+3\.40 \(1m\)[\s\S]*Critical/);
+
+    // Acknowledge one row.
+    await page.locator(`[data-alert-id="${live.id}"]`).getByTestId('alert-ack').click();
+    await waitUntil(
+      'one acknowledged',
+      () => page.getByTestId('alerts-unacknowledged').innerText(),
+      (t) => t === '100,000',
+      5_000,
+    );
+
+    // Export: the CSV comes back as text and is downloaded as a file.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('alerts-export').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('pairdesk-alerts.csv');
+    expect(await page.getByTestId('alerts-message').innerText()).toMatch(
+      /^Downloaded 100,001 rows as pairdesk-alerts\.csv/,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

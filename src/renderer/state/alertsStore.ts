@@ -12,6 +12,7 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { AlertFilter, AlertRecord, EventMap } from '../../core/contract/contract';
 import type { Timeframe } from '../../core/market/types';
+import { formatInteger } from '../lib/format';
 import type { RendererApi } from '../transport/types';
 
 /** Rows per `alerts.history` page. */
@@ -374,7 +375,7 @@ export async function exportHistory(
 ): Promise<void> {
   try {
     const reply = await api.invoke('alerts.export', store.getState().filter);
-    const rows = `${reply.rows} row${reply.rows === 1 ? '' : 's'}`;
+    const rows = `${formatInteger(reply.rows)} row${reply.rows === 1 ? '' : 's'}`;
     if (reply.csv !== null) {
       download(reply.fileName, reply.csv);
       store.getState().setExportMessage(`Downloaded ${rows} as ${reply.fileName}`);

@@ -4,7 +4,7 @@
  * data — random-walk ticks aggregated into 1s/1m/5m bars, settings kept in memory.
  *
  *   npx tsx tests/renderer/harness/fakeBridgeServer.ts [--port 5199] [--token dev]
- *        [--scenario demo|live|failing|empty] [--rate 20] [--history 1500]
+ *        [--scenario demo|live|failing|empty] [--rate 20] [--history 1500] [--alerts 0]
  *
  * Scenarios: demo (simulated source, labelled SIMULATED), live (a "real" live source),
  * failing (live source that cannot connect: backing_off), empty (no history: warm-up states).
@@ -13,6 +13,7 @@
 import { join, resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../src/core/contract/contract';
 import type {
+  AlertRecord,
   ConnectionStatus,
   ContractHost,
   EventEnvelope,
@@ -44,6 +45,8 @@ export interface FakeBridgeOptions {
   root?: string;
   /** History bars generated per (symbol, timeframe). */
   historyBars?: number;
+  /** Alert events stored at start (synthetic z-score/correlation events), for the Alerts tab. */
+  alerts?: number;
   log?: (line: string) => void;
 }
 
@@ -129,6 +132,10 @@ export interface FakeBridge {
   token: string;
   /** Pushes an event to every client (tests). */
   emit<E extends EventName>(event: E, payload: EventMap[E]): void;
+  /** Stores an alert event (next id) and pushes it as an `alerts` event; returns it. */
+  addAlert(partial?: Partial<AlertRecord>): AlertRecord;
+  /** `alerts.history` requests received (paging checks). */
+  alertRequests(): { limit: number; beforeId?: number }[];
   settings(): Settings;
   close(): Promise<void>;
 }
@@ -147,6 +154,8 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     symbols: [...DEFAULT_SETTINGS.symbols, 'SOLUSDT'],
     source: scenario === 'demo' || scenario === 'empty' ? 'demo' : 'live',
   });
+  // Declared before the first sourceFor call below (it spreads this).
+  const noReplay = { fileId: null, fileName: null, tradesReplayed: null, notice: null };
   let source: SourceInfo = sourceFor(settings.source as SourceKind);
   let connection: ConnectionStatus =
     scenario === 'failing'
@@ -172,7 +181,6 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     { id: 'cap-0718', name: 'um-btcusdt-ethusdt-2024-07-18.jsonl.gz', sizeBytes: 48_312_004 },
     { id: 'cap-0808', name: 'um-btcusdt-ethusdt-2024-08-08.jsonl.gz', sizeBytes: 61_004_112 },
   ];
-  const noReplay = { fileId: null, fileName: null, tradesReplayed: null, notice: null };
 
   function sourceFor(kind: SourceKind, fileId?: string, speed?: number): SourceInfo {
     if (kind === 'demo')
@@ -234,6 +242,45 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     return state;
   }
   for (const s of settings.symbols) ensureSymbol(s);
+
+  // ---- alerts: synthetic stored events, oldest first (ids ascending) ----
+  const alerts: AlertRecord[] = [];
+  const alertRequests: { limit: number; beforeId?: number }[] = [];
+  const KINDS = ['breach', 'revert', 'breach', 'escalate', 'revert'] as const;
+  function makeAlert(partial: Partial<AlertRecord> = {}): AlertRecord {
+    const id = (alerts.at(-1)?.id ?? 0) + 1;
+    const kind = KINDS[id % KINDS.length];
+    const correlation = id % 7 === 0;
+    const base: AlertRecord = {
+      id,
+      datasetId: source.datasetId,
+      source: source.kind,
+      pairA: settings.pairA,
+      pairB: settings.pairB,
+      timeframe: '1m',
+      rollingWindow: settings.rollingWindow,
+      rule: correlation ? 'correlation' : 'zscore',
+      kind: correlation && kind === 'escalate' ? 'breach' : kind,
+      side: correlation ? 'lower' : id % 2 ? 'upper' : 'lower',
+      value: correlation ? 0.21 : (id % 2 ? 1 : -1) * (kind === 'revert' ? 0.3 : 2.2 + rand()),
+      threshold: correlation ? 0.3 : kind === 'revert' ? 0.5 : kind === 'escalate' ? 3 : 2,
+      beta: 18.7 + rand(),
+      barStartMs: Date.now() - (historyBars - id) * 60_000,
+      wallMs: Date.now() - (historyBars - id) * 1_000,
+      acknowledged: false,
+      notified: false,
+    };
+    return { ...base, ...partial, id };
+  }
+  for (let i = 0; i < (options.alerts ?? 0); i++) alerts.push(makeAlert());
+  const unacknowledged = () => alerts.reduce((n, a) => n + (a.acknowledged ? 0 : 1), 0);
+  function alertMatches(a: AlertRecord, f: { pair?: string; rule?: string; source?: string }) {
+    return (
+      (!f.pair || `${a.pairA}/${a.pairB}` === f.pair) &&
+      (!f.rule || a.rule === f.rule) &&
+      (!f.source || a.source === f.source)
+    );
+  }
 
   const listeners = new Set<(envelope: EventEnvelope) => void>();
   function emit<E extends EventName>(event: E, payload: EventMap[E]): void {
@@ -392,6 +439,41 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
         parseRequest(channel, raw);
         return replayFiles;
       }
+      case 'alerts.history': {
+        const req = parseRequest(channel, raw);
+        alertRequests.push({
+          limit: req.limit,
+          ...(req.beforeId === undefined ? {} : { beforeId: req.beforeId }),
+        });
+        const rows: AlertRecord[] = [];
+        let total = 0;
+        for (let i = alerts.length - 1; i >= 0; i--) {
+          const a = alerts[i];
+          if (!alertMatches(a, req)) continue;
+          total++;
+          if (rows.length < req.limit && (req.beforeId === undefined || a.id < req.beforeId))
+            rows.push({ ...a });
+        }
+        await new Promise((r) => setTimeout(r, 20)); // like a SQLite read
+        return { rows, total, unacknowledged: unacknowledged() };
+      }
+      case 'alerts.acknowledge': {
+        const req = parseRequest(channel, raw);
+        const ids = new Set(req.ids ?? []);
+        for (const a of alerts) if (req.all || ids.has(a.id)) a.acknowledged = true;
+        return { unacknowledged: unacknowledged() };
+      }
+      case 'alerts.export': {
+        const req = parseRequest(channel, raw);
+        const rows = alerts.filter((a) => alertMatches(a, req));
+        const csv = [
+          'id,rule,kind,value',
+          ...rows.map((a) => `${a.id},${a.rule},${a.kind},${a.value}`),
+        ]
+          .join('\n')
+          .concat('\n');
+        return { savedTo: null, csv, fileName: 'pairdesk-alerts.csv', rows: rows.length };
+      }
       default:
         throw new Error(`"${channel}" is not implemented by the fake bridge`);
     }
@@ -419,6 +501,13 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     port,
     token,
     emit,
+    addAlert: (partial) => {
+      const record = makeAlert(partial);
+      alerts.push(record);
+      emit('alerts', { added: [{ ...record }], unacknowledged: unacknowledged() });
+      return record;
+    },
+    alertRequests: () => alertRequests.map((r) => ({ ...r })),
     settings: () => settings,
     close: async () => {
       clearInterval(tickTimer);
@@ -441,6 +530,7 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
     scenario: (arg('scenario') as Scenario | undefined) ?? 'demo',
     rate: Number(arg('rate') ?? 20),
     historyBars: Number(arg('history') ?? 1500),
+    alerts: Number(arg('alerts') ?? 0),
     log: (line) => console.log(line),
   });
   const stop = () => void bridge.close().then(() => process.exit(0));
