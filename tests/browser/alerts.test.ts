@@ -406,6 +406,39 @@ describe.skipIf(!HAS_CHROMIUM)('alert history of 100 k events (fake bridge)', ()
     expect(await page.getByTestId('alerts-message').innerText()).toMatch(
       /^Downloaded 100,001 rows as pairdesk-alerts\.csv/,
     );
+
+    // The levels are checked in place: K_crit must stay above K (never sent otherwise).
+    const critical = page.getByTestId('input-alert-critical');
+    await critical.fill('1.5');
+    expect(await page.getByRole('alert').filter({ hasText: 'K_crit' }).innerText()).toMatch(
+      /K_crit must be > K \(2\)/,
+    );
+    await critical.press('Escape');
+    const rearm = page.getByTestId('input-alert-rearm');
+    await rearm.fill('0.25');
+    await rearm.press('Enter');
+    await waitUntil(
+      'R saved',
+      () => bridge!.settings().alertRearm,
+      (r) => r === 0.25,
+      5_000,
+    );
+    expect(bridge.settings().alertCritical).toBe(3);
+
+    // An OS notification clicked in the desktop app arrives as alertFocus: the Analytics tab.
+    bridge.emit('alertFocus', {
+      alertId: live.id,
+      barStartMs: live.barStartMs,
+      pairA: live.pairA,
+      pairB: live.pairB,
+      timeframe: live.timeframe,
+    });
+    await waitUntil(
+      'the Analytics tab',
+      () => page.getByTestId('tab-analytics').getAttribute('aria-selected'),
+      (v) => v === 'true',
+      5_000,
+    );
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
