@@ -9,13 +9,13 @@ import type { AlertRecord, SourceKind } from '../../../core/contract/contract';
 import type { AlertRuleId } from '../../../core/alerts/types';
 import {
   acknowledgeAlerts,
+  browserNotifier,
   exportAlerts,
   focusRecord,
   loadMoreAlerts,
   requestNotifications,
-  browserNotifier,
+  setAlertFilter,
 } from '../../alertActions';
-import { setAlertFilter } from '../../alertActions';
 import {
   KIND_LABEL,
   pairOf,
@@ -222,12 +222,15 @@ function AlertsTable() {
     return () => observer.disconnect();
   }, []);
 
-  // Page more when the view nears the last row held (also when a page did not fill the view).
+  // Page more when the view nears the last row held (also when a page did not fill the view);
+  // after a failed page only the Retry button asks again (no request loop).
+  const pageError = rows.length > 0 ? error : null;
   useEffect(() => {
+    if (pageError) return;
     if (rows.length < total && nearEnd(rows.length, ROW_HEIGHT, scrollTop, height)) {
       void loadMoreAlerts();
     }
-  }, [rows.length, total, scrollTop, height, pageInFlight]);
+  }, [rows.length, total, scrollTop, height, pageInFlight, pageError]);
 
   const win = virtualWindow(rows.length, ROW_HEIGHT, scrollTop, height);
   const visible = rows.slice(win.start, win.end);
@@ -277,6 +280,20 @@ function AlertsTable() {
           </div>
         )}
       </div>
+      {pageError && (
+        <div className="alerts-page-error" role="alert" data-testid="alerts-page-error">
+          Could not load older events: {pageError}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              alertsStore.setState({ error: null });
+            }}
+          >
+            Retry
+          </button>
+        </div>
+      )}
     </div>
   );
 }
