@@ -233,9 +233,10 @@ export function decodeBridgeFrame(
   }
   const blockCount = Math.floor((bytes.length - blocksAt) / 8);
   // Float64Array views need 8-byte alignment in their buffer: a frame that does not start on
-  // one (e.g. a slice of a Node Buffer pool) has its blocks copied out first.
+  // one (e.g. a slice of a Node Buffer pool) has its blocks copied out first. The copy is made
+  // by the Uint8Array constructor: a Node Buffer's own slice() is a view, not a copy.
   const aligned = (bytes.byteOffset + blocksAt) % 8 === 0;
-  const blockBuffer = aligned ? bytes.buffer : bytes.slice(blocksAt).buffer;
+  const blockBuffer = aligned ? bytes.buffer : new Uint8Array(bytes.subarray(blocksAt)).buffer;
   const blockBase = aligned ? bytes.byteOffset + blocksAt : 0;
   const Decoder = globals.TextDecoder;
   if (!Decoder) throw new BridgeFrameError('TextDecoder is not available');

@@ -116,6 +116,9 @@ describe('bridge codec', () => {
     const shifted = new Uint8Array(encoded.length + 3);
     shifted.set(encoded, 3);
     expect(decodeBridgeFrame(shifted.subarray(3))).toStrictEqual(viaJson(v));
+    // A Node Buffer's slice() is a view, not a copy: the same frame inside a Buffer pool.
+    const pooled = Buffer.concat([Buffer.alloc(3), Buffer.from(encoded)]).subarray(3);
+    expect(decodeBridgeFrame(pooled)).toStrictEqual(viaJson(v));
   });
 
   it('does not mistake a data key for its placeholder', () => {
