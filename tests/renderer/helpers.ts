@@ -8,21 +8,10 @@ import type {
   SessionSnapshot,
 } from '../../src/core/contract/contract';
 import type { Bar } from '../../src/core/market/types';
+import { sourceInfo } from '../support/sourceInfo';
 
 export const SNAPSHOT: SessionSnapshot = {
-  source: {
-    kind: 'demo',
-    simulated: true,
-    label: 'Simulated market',
-    datasetId: 1,
-    state: 'running',
-    error: null,
-    speed: null,
-    fileId: null,
-    fileName: null,
-    tradesReplayed: null,
-    notice: null,
-  },
+  source: sourceInfo({ kind: 'demo', simulated: true, label: 'Simulated market' }),
   settings: structuredClone({ ...DEFAULT_SETTINGS }),
   symbols: ['BTCUSDT', 'ETHUSDT'],
   connection: { state: 'connecting', reason: 'opening socket', sinceMs: 1_000 },

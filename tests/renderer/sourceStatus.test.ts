@@ -4,28 +4,12 @@
  * the services counted; a live feed elsewhere than Binance is named by its host.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConnectionStatus, SourceInfo } from '../../src/core/contract/contract';
+import type { ConnectionStatus } from '../../src/core/contract/contract';
 import { liveLabel } from '../../src/main/app/sourceSession';
 import { shortFileName, sourceStatusText } from '../../src/renderer/lib/sourceStatus';
+import { sourceInfo as source } from '../support/sourceInfo';
 
 const FILE = 'um-btcusdt-ethusdt-2024-07-18T2357Z.ndjson.gz';
-
-function source(patch: Partial<SourceInfo>): SourceInfo {
-  return {
-    kind: 'live',
-    simulated: false,
-    label: 'Binance USD-M futures',
-    datasetId: 1,
-    state: 'running',
-    error: null,
-    speed: null,
-    fileId: null,
-    fileName: null,
-    tradesReplayed: null,
-    notice: null,
-    ...patch,
-  };
-}
 
 function conn(state: ConnectionStatus['state'], reason = ''): ConnectionStatus {
   return { state, reason, sinceMs: 0 };

@@ -28,6 +28,7 @@ import {
 import type { NotificationRequest, Platform } from '../../../src/main/platform/interfaces';
 import { getUserVersion, migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../src/main/store';
 import { PairDeskStore } from '../../../src/main/store/store';
+import { sourceInfo } from '../../support/sourceInfo';
 
 const T0 = Date.UTC(2024, 6, 18, 23, 57, 0);
 
@@ -66,22 +67,6 @@ interface Harness {
   clock: { now: number };
   series(reset: boolean, startMs: number[], z: (number | null)[], rho?: (number | null)[]): void;
   stored(): AlertRecord[];
-}
-
-function sourceInfo(kind: SourceKind, datasetId: number): SourceInfo {
-  return {
-    kind,
-    simulated: kind === 'demo',
-    label: kind,
-    datasetId,
-    state: 'running',
-    error: null,
-    speed: null,
-    fileId: null,
-    fileName: null,
-    tradesReplayed: null,
-    notice: null,
-  };
 }
 
 describe('alerts service (real SQLite)', () => {
@@ -125,7 +110,7 @@ describe('alerts service (real SQLite)', () => {
         notifyReplay: true,
         ...over,
       },
-      source: sourceInfo(kind, id),
+      source: sourceInfo({ kind, simulated: kind === 'demo', label: kind, datasetId: id }),
       stats: {
         messagesPerSec: 0,
         lastMessageAgeMs: 100,

@@ -14,13 +14,13 @@ import {
   type AnalyticsColumns,
   type ContractHost,
   type EventEnvelope,
-  type SourceInfo,
 } from '../../../src/core/contract/contract';
 import { AlertService } from '../../../src/main/alerts/alertService';
 import { forwardContractEvents } from '../../../src/main/electron/ipc';
 import { PairDeskStore } from '../../../src/main/store/store';
 import { FakeBrowserWindow, FakeNotification } from './fakeElectron';
 import { installFakeElectron } from './electronMock';
+import { sourceInfo } from '../../support/sourceInfo';
 
 vi.mock('electron', async () => (await import('./electronMock')).electronModule);
 
@@ -59,19 +59,7 @@ describe('alert notifications through the Electron adapter (fake electron)', () 
     dirs.push(dir);
     const store = PairDeskStore.open(join(dir, 'pairdesk.db'));
     const dataset = store.createDataset('live', 'Live');
-    const source: SourceInfo = {
-      kind: 'live',
-      simulated: false,
-      label: 'Live',
-      datasetId: dataset.id,
-      state: 'running',
-      error: null,
-      speed: null,
-      fileId: null,
-      fileName: null,
-      tradesReplayed: null,
-      notice: null,
-    };
+    const source = sourceInfo({ label: 'Live', datasetId: dataset.id });
     const settings = { ...DEFAULT_SETTINGS, timeframe: '1m' as const };
 
     // The window main.ts would create, showing the app page, minimised to the background.

@@ -37,24 +37,13 @@ import {
 import type { FakeFrame } from './fakeElectron';
 import { fakeNet } from './fakeElectron';
 import { installFakeElectron } from './electronMock';
+import { sourceInfo } from '../../support/sourceInfo';
 
 const APP_URL = 'app://renderer/index.html';
 const FILE_URL = pathToFileURL('/opt/pairdesk/out/renderer/index.html').href;
 
 const SNAPSHOT: SessionSnapshot = {
-  source: {
-    kind: 'demo',
-    simulated: true,
-    label: 'Simulated market',
-    datasetId: 1,
-    state: 'running',
-    error: null,
-    speed: null,
-    fileId: null,
-    fileName: null,
-    tradesReplayed: null,
-    notice: null,
-  },
+  source: sourceInfo({ kind: 'demo', simulated: true, label: 'Simulated market' }),
   settings: { ...DEFAULT_SETTINGS },
   symbols: ['BTCUSDT', 'ETHUSDT'],
   connection: { state: 'live', reason: 'streaming', sinceMs: 1_700_000_000_000 },
