@@ -12,7 +12,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_SETTINGS,
   type AlertRecord,
-  type AnalyticsColumns,
   type EventEnvelope,
   type EventMap,
   type IngestStats,
@@ -28,33 +27,10 @@ import {
 import type { NotificationRequest, Platform } from '../../../src/main/platform/interfaces';
 import { getUserVersion, migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../src/main/store';
 import { PairDeskStore } from '../../../src/main/store/store';
+import { alertColumns } from '../../support/alertColumns';
 import { sourceInfo } from '../../support/sourceInfo';
 
 const T0 = Date.UTC(2024, 6, 18, 23, 57, 0);
-
-function columns(
-  startMs: number[],
-  z: (number | null)[],
-  rho?: (number | null)[],
-): AnalyticsColumns {
-  const n = startMs.length;
-  const nulls = (): (number | null)[] => new Array<number | null>(n).fill(null);
-  return {
-    startMs,
-    closeA: new Array<number>(n).fill(65_000),
-    closeB: new Array<number>(n).fill(3_400),
-    hedgeRatio: new Array<number | null>(n).fill(0.0523),
-    spread: nulls(),
-    spreadMean: nulls(),
-    spreadStd: nulls(),
-    zscore: z,
-    correlation: rho ?? new Array<number | null>(n).fill(0.9),
-    betaRolling: nulls(),
-    betaKalman: nulls(),
-    volA: nulls(),
-    volB: nulls(),
-  };
-}
 
 interface Harness {
   store: PairDeskStore;
@@ -133,7 +109,7 @@ describe('alerts service (real SQLite)', () => {
             kalmanDelta: h.settings.kalmanDelta,
             kalmanVe: h.settings.kalmanVe,
           },
-          columns: columns(startMs, z, rho),
+          columns: alertColumns(startMs, z, { rho }),
           warmup: null,
         });
       },

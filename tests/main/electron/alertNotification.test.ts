@@ -11,7 +11,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_SETTINGS,
   IPC_EVENT_CHANNEL,
-  type AnalyticsColumns,
   type ContractHost,
   type EventEnvelope,
 } from '../../../src/core/contract/contract';
@@ -20,31 +19,12 @@ import { forwardContractEvents } from '../../../src/main/electron/ipc';
 import { PairDeskStore } from '../../../src/main/store/store';
 import { FakeBrowserWindow, FakeNotification } from './fakeElectron';
 import { installFakeElectron } from './electronMock';
+import { alertColumns } from '../../support/alertColumns';
 import { sourceInfo } from '../../support/sourceInfo';
 
 vi.mock('electron', async () => (await import('./electronMock')).electronModule);
 
 const T0 = Date.UTC(2024, 6, 19, 14, 2, 0);
-
-function columns(startMs: number[], z: (number | null)[]): AnalyticsColumns {
-  const n = startMs.length;
-  const nulls = (): (number | null)[] => new Array<number | null>(n).fill(null);
-  return {
-    startMs,
-    closeA: new Array<number>(n).fill(65_000),
-    closeB: new Array<number>(n).fill(3_400),
-    hedgeRatio: new Array<number | null>(n).fill(19.12),
-    spread: nulls(),
-    spreadMean: nulls(),
-    spreadStd: nulls(),
-    zscore: z,
-    correlation: new Array<number | null>(n).fill(0.9),
-    betaRolling: nulls(),
-    betaKalman: nulls(),
-    volA: nulls(),
-    volB: nulls(),
-  };
-}
 
 describe('alert notifications through the Electron adapter (fake electron)', () => {
   const dirs: string[] = [];
@@ -109,7 +89,7 @@ describe('alert notifications through the Electron adapter (fake electron)', () 
           kalmanDelta: settings.kalmanDelta,
           kalmanVe: settings.kalmanVe,
         },
-        columns: columns(starts, [0.3, 2.41]),
+        columns: alertColumns(starts, [0.3, 2.41], { hedgeRatio: 19.12 }),
         warmup: null,
       });
 
