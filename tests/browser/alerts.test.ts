@@ -27,6 +27,8 @@ import {
   CHROMIUM,
   HAS_CHROMIUM,
   launchChromium,
+  newContext,
+  newPage,
   startServe,
   waitUntil,
   type ServeProcess,
@@ -123,8 +125,7 @@ describe.skipIf(!HAS_CHROMIUM)('alerts in Chromium against serve --source replay
 
   it('toasts, notifies, counts, marks and lists a replayed threshold crossing', async () => {
     if (!serve) throw new Error('serve not started');
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
+    context = await newContext(browser);
     await context.addInitScript(COUNT_NOTIFICATIONS);
     const page = await context.newPage();
     const errors: string[] = [];
@@ -340,8 +341,7 @@ describe.skipIf(!HAS_CHROMIUM)('alert history of 100 k events (fake bridge)', ()
 
   it('windows the table, pages with beforeId near the end, takes live rows, acks and exports', async () => {
     if (!bridge) throw new Error('bridge not started');
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
+    const page = await newPage(browser);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(bridge.url);

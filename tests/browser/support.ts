@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { decodeBridgeFrame } from '../../src/core/contract/bridgeCodec';
 import type { BridgeServerFrame } from '../../src/core/contract/bridgeProtocol';
@@ -34,15 +34,27 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
+const VIEWPORT = { width: 1440, height: 900 };
+
 /**
- * A 1440×900 page. Scripts run by tsx are compiled with esbuild's keepNames, which wraps named
- * functions in a `__name(fn, name)` helper; functions they send to page.evaluate need that helper
- * in the page too (vitest does not add it, tsx does).
+ * Scripts run by tsx are compiled with esbuild's keepNames, which wraps named functions in a
+ * `__name(fn, name)` helper; functions they send to page.evaluate need that helper in the page too
+ * (vitest does not add it, tsx does).
  */
+const KEEP_NAMES = 'globalThis.__name = globalThis.__name || ((fn) => fn);';
+
+/** A 1440×900 page with the `__name` helper. */
 export async function newPage(browser: Browser): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  await page.addInitScript(KEEP_NAMES);
   return page;
+}
+
+/** A context of 1440×900 pages with the `__name` helper, for tests that need the context too. */
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(KEEP_NAMES);
+  return context;
 }
 
 export interface ServeProcess {
