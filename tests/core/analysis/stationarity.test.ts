@@ -4,24 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { stationarityReport } from '../../../src/core/analysis/stationarity';
-import type { AnalyticsSelection } from '../../../src/core/contract/contract';
 import { adfuller } from '../../../src/core/stats/adf';
 import { coint } from '../../../src/core/stats/coint';
 import { halfLife, hurstExponent } from '../../../src/core/stats/meanReversion';
 import { olsAB } from '../../../src/core/stats/ols';
 import { cointegratedPair, rng } from './helpers';
-import { KALMAN_DEFAULTS } from '../../../src/core/stats/kalman';
+import { analyticsSelection } from '../../support/analyticsFixtures';
 
-const selection: AnalyticsSelection = {
-  pairA: 'BTCUSDT',
-  pairB: 'ETHUSDT',
-  timeframe: '1s',
-  rollingWindow: 30,
-  lookback: 1000,
-  hedgeMethod: 'static',
-  kalmanDelta: KALMAN_DEFAULTS.delta,
-  kalmanVe: KALMAN_DEFAULTS.ve,
-};
+const selection = analyticsSelection();
 
 describe('stationarityReport', () => {
   it('equals the estimators run directly; cointegrated pair reads as mean-reverting', () => {

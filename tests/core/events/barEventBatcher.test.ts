@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BarEventBatcher } from '../../../src/core/events/barEventBatcher';
-import type { Bar } from '../../../src/core/market/types';
-
-function bar(symbol: string, startMs: number, close: number, timeframeMs = 1000): Bar {
-  return {
-    symbol,
-    timeframeMs,
-    startMs,
-    open: close,
-    high: close,
-    low: close,
-    close,
-    volume: 1,
-    quoteVolume: close,
-    trades: 1,
-    takerBuyVolume: 0,
-    vwap: close,
-  };
-}
+import { flatBar as bar } from '../../support/analyticsFixtures';
 
 describe('BarEventBatcher', () => {
   it('collapses a burst into one batch with the latest version of each bar', () => {

@@ -22,40 +22,17 @@ import { coint } from '../../../src/core/stats/coint';
 import { analyzePair } from '../../../src/core/analysis/pairAnalysis';
 import type { Bar } from '../../../src/core/market/types';
 import { cointegratedPair, mismatch } from '../../core/analysis/helpers';
-import { KALMAN_DEFAULTS } from '../../../src/core/stats/kalman';
+import { analyticsSelection, flatBar } from '../../support/analyticsFixtures';
 
 const TF = 1000;
 const T0 = 1_700_000_000_000;
 
 function selection(over: Partial<AnalyticsSelection> = {}): AnalyticsSelection {
-  return {
-    pairA: 'BTCUSDT',
-    pairB: 'ETHUSDT',
-    timeframe: '1s',
-    rollingWindow: 20,
-    lookback: 500,
-    hedgeMethod: 'rolling',
-    kalmanDelta: KALMAN_DEFAULTS.delta,
-    kalmanVe: KALMAN_DEFAULTS.ve,
-    ...over,
-  };
+  return analyticsSelection({ rollingWindow: 20, lookback: 500, hedgeMethod: 'rolling', ...over });
 }
 
 function bar(symbol: string, i: number, close: number): Bar {
-  return {
-    symbol,
-    timeframeMs: TF,
-    startMs: T0 + i * TF,
-    open: close,
-    high: close,
-    low: close,
-    close,
-    volume: 1,
-    quoteVolume: close,
-    trades: 1,
-    takerBuyVolume: 0,
-    vwap: close,
-  };
+  return flatBar(symbol, T0 + i * TF, close);
 }
 
 async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {

@@ -9,46 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AnalyticsSelection, EventMap } from '../../../src/core/contract/contract';
+import type { EventMap } from '../../../src/core/contract/contract';
 import type { Bar } from '../../../src/core/market/types';
-import { KALMAN_DEFAULTS } from '../../../src/core/stats/kalman';
 import { AnalyticsHost } from '../../../src/main/analytics/analyticsHost';
 import { IngestPipeline } from '../../../src/main/ingest/ingestPipeline';
 import { PairDeskStore } from '../../../src/main/store/store';
+import { analyticsSelection as selection, flatBar as bar } from '../../support/analyticsFixtures';
 
 const TF = 1000;
 const T2017 = Date.UTC(2017, 0, 1);
-
-function selection(over: Partial<AnalyticsSelection> = {}): AnalyticsSelection {
-  return {
-    pairA: 'BTCUSDT',
-    pairB: 'ETHUSDT',
-    timeframe: '1s',
-    rollingWindow: 30,
-    lookback: 1000,
-    hedgeMethod: 'static',
-    kalmanDelta: KALMAN_DEFAULTS.delta,
-    kalmanVe: KALMAN_DEFAULTS.ve,
-    ...over,
-  };
-}
-
-function bar(symbol: string, startMs: number, close: number): Bar {
-  return {
-    symbol,
-    timeframeMs: TF,
-    startMs,
-    open: close,
-    high: close,
-    low: close,
-    close,
-    volume: 1,
-    quoteVolume: close,
-    trades: 1,
-    takerBuyVolume: 0,
-    vwap: close,
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
