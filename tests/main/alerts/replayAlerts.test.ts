@@ -20,11 +20,17 @@ import {
   type AlertRecord,
   type Settings,
 } from '../../../src/core/contract/contract';
-import { startPairDeskApp, type PairDeskApp } from '../../../src/main/app/pairDeskApp';
+import type { PairDeskApp } from '../../../src/main/app/pairDeskApp';
 import type { NotificationRequest, Platform } from '../../../src/main/platform/interfaces';
 import { PairDeskStore } from '../../../src/main/store/store';
-import { UM_2024_07_18 } from '../../support/realData';
-import { readAnalyticsCsv, runAnalyzeCli } from '../analyze/helpers';
+import { readAnalyticsCsv } from '../analyze/helpers';
+import {
+  analyzeCapture,
+  replayStopped,
+  sleep,
+  startCaptureReplay,
+  waitFor,
+} from '../app/captureReplay';
 
 const W = 30;
 const PARAMS = { k: 2, rearm: 0.5, critical: 3 };
@@ -42,16 +48,6 @@ const SETTINGS: Settings = {
   alertCritical: PARAMS.critical,
   notifyReplay: true,
 };
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** A Notifier that only counts (with the wall time of each call). */
 function countingPlatform(): {
@@ -95,21 +91,7 @@ describe('replayed alerts equal the rule over analyze’s z-score (issue #9)', (
 
   beforeAll(async () => {
     const csv = join(dir, 'analyze.csv');
-    const run = await runAnalyzeCli([
-      UM_2024_07_18,
-      '--pair',
-      'BTCUSDT/ETHUSDT',
-      '--timeframe',
-      '1s',
-      '--window',
-      String(W),
-      '--lookback',
-      '1000',
-      '--hedge',
-      'rolling',
-      '--out',
-      csv,
-    ]);
+    const run = await analyzeCapture({ window: W, lookback: 1000, hedge: 'rolling', out: csv });
     expect(run.code, run.stderr).toBe(0);
     const t = readAnalyticsCsv(csv);
     reference = evaluateZScoreAlerts(t.col('start_ms'), t.col('zscore'), PARAMS);
@@ -131,14 +113,8 @@ describe('replayed alerts equal the rule over analyze’s z-score (issue #9)', (
     );
 
   async function replayToEnd(speed: number, platform: Platform): Promise<PairDeskApp> {
-    const a = await startPairDeskApp({
-      dbFile,
-      source: 'replay',
-      replayFile: UM_2024_07_18,
-      replaySpeed: speed,
-      platform,
-    });
-    await waitFor(() => a.services.source.state !== 'running', 90_000, 'the replay to end');
+    const a = await startCaptureReplay(dbFile, speed, platform);
+    await replayStopped(a, 90_000);
     expect(a.services.source.state).toBe('ended');
     // The end recompute's reset, then nothing more.
     const datasetId = a.services.source.datasetId;

@@ -16,9 +16,9 @@ import type { PairSummary } from '../../../src/core/analysis/pairAnalysis';
 import { KALMAN_DEFAULTS, kalmanFilter } from '../../../src/core/stats/kalman';
 import { computePairAnalytics } from '../../../src/core/stats/engine';
 import { rollingMean, rollingStd } from '../../../src/core/stats/rolling';
-import { startPairDeskApp, type PairDeskApp } from '../../../src/main/app/pairDeskApp';
-import { UM_2024_07_18 } from '../../support/realData';
-import { readAnalyticsCsv, runAnalyzeCli } from '../analyze/helpers';
+import type { PairDeskApp } from '../../../src/main/app/pairDeskApp';
+import { readAnalyticsCsv } from '../analyze/helpers';
+import { analyzeCapture, replayStopped, sleep, startCaptureReplay } from './captureReplay';
 
 const W = 30;
 const LOOKBACK = 1000;
@@ -35,23 +35,7 @@ async function analyzeReference(
 ): Promise<{ rows: number; beta: number | null; columns: Record<ColumnName, number[]> }> {
   const csv = join(dir, `analyze-${hedge}.csv`);
   const json = join(dir, `analyze-${hedge}.json`);
-  const run = await runAnalyzeCli([
-    UM_2024_07_18,
-    '--pair',
-    'BTCUSDT/ETHUSDT',
-    '--timeframe',
-    '1s',
-    '--window',
-    String(W),
-    '--lookback',
-    String(LOOKBACK),
-    '--hedge',
-    hedge,
-    '--out',
-    csv,
-    '--json',
-    json,
-  ]);
+  const run = await analyzeCapture({ window: W, lookback: LOOKBACK, hedge, out: csv, json });
   expect(run.code, run.stderr).toBe(0);
   const summary = JSON.parse(readFileSync(json, 'utf8')) as PairSummary;
   const t = readAnalyticsCsv(csv);
@@ -106,23 +90,8 @@ function deviations(
   return out;
 }
 
-async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 async function startReplay(dbFile: string): Promise<PairDeskApp> {
-  const app = await startPairDeskApp({
-    dbFile,
-    source: 'replay',
-    replayFile: UM_2024_07_18,
-    replaySpeed: 2_000,
-  });
+  const app = await startCaptureReplay(dbFile, 2_000);
   await app.host.handle('settings.update', {
     pairA: 'BTCUSDT',
     pairB: 'ETHUSDT',
@@ -186,7 +155,7 @@ describe('an ended replay freezes and equals analyze (issue #8 §2)', () => {
   it('after ENDED the series stays at the file’s rows and equals analyze (static β)', async () => {
     app = await startReplay(dbFile);
     const services = app.services;
-    await waitFor(() => services.source.state !== 'running', 60_000, 'the replay to end');
+    await replayStopped(app, 60_000);
     expect(services.source.state).toBe('ended');
     const rows = ref('static').rows;
     const first = await seriesOf(app, rows, 'static');
@@ -221,7 +190,7 @@ describe('an ended replay freezes and equals analyze (issue #8 §2)', () => {
     await app?.stop();
     app = await startReplay(dbFile);
     const services = app.services;
-    await waitFor(() => services.source.state !== 'running', 60_000, 'the replay to end');
+    await replayStopped(app, 60_000);
     expect(services.source.state).toBe('ended');
     await sleep(2_000);
     const s = await seriesOf(app, ref('static').rows, 'static');
