@@ -223,9 +223,7 @@ export class AlertRepo {
 
   /** The stored events of one rule in one scope, oldest first (to restore the rule's state). */
   scopeEvents(scope: AlertScope, rule: AlertRuleId): AlertRecord[] {
-    return this.scopeEventsStmt
-      .all(scope.datasetId, scope.pairA, scope.pairB, scope.timeframe, scope.rollingWindow, rule)
-      .map(toRecord);
+    return this.scopeEventsStmt.all(...scopeRuleParams(scope, rule)).map(toRecord);
   }
 
   /** The newest event of a rule in a dataset, whatever the selection (the feed rule's state). */
@@ -240,30 +238,23 @@ export class AlertRepo {
 
   /** The last bar start the rule evaluated in this scope, −∞ when none is recorded. */
   cursor(scope: AlertScope, rule: AlertRuleId): number {
-    const v = this.cursorGet.get(
-      scope.datasetId,
-      scope.pairA,
-      scope.pairB,
-      scope.timeframe,
-      scope.rollingWindow,
-      rule,
-    );
+    const v = this.cursorGet.get(...scopeRuleParams(scope, rule));
     return v ?? -Infinity;
   }
 
   /** Moves the cursor forward (never back). */
   setCursor(scope: AlertScope, rule: AlertRuleId, lastBarStartMs: number): void {
     if (!Number.isFinite(lastBarStartMs)) return;
-    this.cursorSet.run(
-      scope.datasetId,
-      scope.pairA,
-      scope.pairB,
-      scope.timeframe,
-      scope.rollingWindow,
-      rule,
-      lastBarStartMs,
-    );
+    this.cursorSet.run(...scopeRuleParams(scope, rule), lastBarStartMs);
   }
+}
+
+/** The `dataset_id, pair_a, pair_b, timeframe, rolling_window, rule` parameters of a scope's rule. */
+function scopeRuleParams(
+  scope: AlertScope,
+  rule: AlertRuleId,
+): [number, string, string, string, number, string] {
+  return [scope.datasetId, scope.pairA, scope.pairB, scope.timeframe, scope.rollingWindow, rule];
 }
 
 function whereOf(filter: AlertFilter): { where: string; params: unknown[] } {
