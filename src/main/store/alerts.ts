@@ -4,14 +4,10 @@ import type { AlertFilter, AlertRecord, SourceKind } from '../../core/contract/c
 import type { Timeframe } from '../../core/market/types';
 
 /** Where a rule ran: the dataset and the selection whose bars it evaluated. */
-export interface AlertScope {
-  datasetId: number;
-  source: SourceKind;
-  pairA: string;
-  pairB: string;
-  timeframe: Timeframe;
-  rollingWindow: number;
-}
+export type AlertScope = Pick<
+  AlertRecord,
+  'datasetId' | 'source' | 'pairA' | 'pairB' | 'timeframe' | 'rollingWindow'
+>;
 
 /** An event to store: the rule's event, where it ran, and what happened to it. */
 export interface NewAlert extends AlertEvent {
