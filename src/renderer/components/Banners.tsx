@@ -91,14 +91,30 @@ export function SourceNoticeBanner() {
   const [dismissed, setDismissed] = useState<string | null>(null);
   if (!notice || notice === dismissed) return null;
   return (
-    <div className="banner banner-warn" role="alert" data-testid="source-notice">
-      <div className="banner-text">{notice}</div>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Dismiss"
-        onClick={() => setDismissed(notice)}
-      >
+    <DismissibleBanner
+      tone="warn"
+      text={notice}
+      testId="source-notice"
+      onDismiss={() => setDismissed(notice)}
+    />
+  );
+}
+
+/** A message with a × button: a warning is an alert, information a status. */
+function DismissibleBanner(props: {
+  tone: 'warn' | 'info';
+  text: string;
+  testId?: string;
+  onDismiss: () => void;
+}) {
+  return (
+    <div
+      className={`banner banner-${props.tone}`}
+      role={props.tone === 'warn' ? 'alert' : 'status'}
+      data-testid={props.testId}
+    >
+      <div className="banner-text">{props.text}</div>
+      <button type="button" className="icon-button" aria-label="Dismiss" onClick={props.onDismiss}>
         ×
       </button>
     </div>
@@ -112,30 +128,19 @@ export function MessageBanners() {
     <>
       <SourceNoticeBanner />
       {settingsError && (
-        <div className="banner banner-warn" role="alert" data-testid="settings-error">
-          <div className="banner-text">{settingsError}</div>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Dismiss"
-            onClick={() => sessionStore.getState().setSettingsError(null)}
-          >
-            ×
-          </button>
-        </div>
+        <DismissibleBanner
+          tone="warn"
+          text={settingsError}
+          testId="settings-error"
+          onDismiss={() => sessionStore.getState().setSettingsError(null)}
+        />
       )}
       {notice && (
-        <div className="banner banner-info" role="status">
-          <div className="banner-text">{notice}</div>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Dismiss"
-            onClick={() => sessionStore.getState().setNotice(null)}
-          >
-            ×
-          </button>
-        </div>
+        <DismissibleBanner
+          tone="info"
+          text={notice}
+          onDismiss={() => sessionStore.getState().setNotice(null)}
+        />
       )}
     </>
   );
