@@ -2,8 +2,7 @@
  * Browser mode's server with the real app services (SQLite file, simulated market over
  * loopback): token, Host and Origin checks, the bridge carrying the contract, validation.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,44 +13,7 @@ import type { SessionSnapshot } from '../../../src/core/contract/contract';
 import { buildCsp } from '../../../src/main/platform/csp';
 import { startPairDeskApp, type PairDeskApp } from '../../../src/main/app/pairDeskApp';
 import { startBrowserServer, type BrowserServer } from '../../../src/main/bridge/browserServer';
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(
-  port: number,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function upgrade(
-  port: number,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<number | 'open'> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
-    ws.on('open', () => {
-      ws.close();
-      resolve('open');
-    });
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', () => undefined);
-  });
-}
+import { get, upgrade, writeFakeRenderer } from './helpers';
 
 describe('browser-mode server', () => {
   let dir: string;
@@ -60,13 +22,7 @@ describe('browser-mode server', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pairdesk-serve-'));
-    const renderer = join(dir, 'renderer');
-    mkdirSync(join(renderer, 'assets'), { recursive: true });
-    writeFileSync(
-      join(renderer, 'index.html'),
-      `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${buildCsp('electron')}" /></head><body>PairDesk</body></html>`,
-    );
-    writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log(1)');
+    const renderer = writeFakeRenderer(dir);
     app = await startPairDeskApp({ dbFile: join(dir, 'app.db'), source: 'demo', demoRate: 200 });
     server = await startBrowserServer({ host: app.host, rendererDir: renderer, port: 0 });
   }, 30_000);

@@ -11,8 +11,7 @@
  *   Sec-Fetch-Site: same-origin when it is the only credential (cookies are not port-scoped);
  * - connect-src limited to the served port.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,34 +20,12 @@ import WebSocket from 'ws';
 import { decodeBridgeFrame } from '../../../src/core/contract/bridgeCodec';
 import type { BridgeServerFrame } from '../../../src/core/contract/bridgeProtocol';
 import type { ContractHost, EventEnvelope } from '../../../src/core/contract/contract';
-import { buildCsp } from '../../../src/main/platform/csp';
 import {
   MAX_IN_FLIGHT,
   startBrowserServer,
   type BrowserServer,
 } from '../../../src/main/bridge/browserServer';
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(
-  port: number,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { get, upgrade, writeFakeRenderer, type HttpResult } from './helpers';
 
 /** A raw HTTP request line (paths node's client would refuse or re-encode). */
 function rawGet(port: number, path: string): Promise<string> {
@@ -60,22 +37,6 @@ function rawGet(port: number, path: string): Promise<string> {
     socket.on('data', (d: Buffer) => (out += d.toString()));
     socket.on('end', () => resolve(out));
     socket.on('error', reject);
-  });
-}
-
-function upgrade(
-  port: number,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<number | 'open'> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
-    ws.on('open', () => {
-      ws.close();
-      resolve('open');
-    });
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', () => undefined);
   });
 }
 
@@ -138,13 +99,7 @@ describe('browser-mode server hardening', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pairdesk-harden-'));
-    const renderer = join(dir, 'renderer');
-    mkdirSync(join(renderer, 'assets'), { recursive: true });
-    writeFileSync(
-      join(renderer, 'index.html'),
-      `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${buildCsp('electron')}" /></head><body>PairDesk</body></html>`,
-    );
-    writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log(1)');
+    const renderer = writeFakeRenderer(dir);
     server = await startBrowserServer({ host, rendererDir: renderer, port: 0 });
   });
 
