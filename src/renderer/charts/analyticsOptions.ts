@@ -21,7 +21,7 @@ import {
   formatSigned,
   formatUtcDateTime,
 } from '../lib/format';
-import type { AnalyticsRow } from '../state/analyticsStore';
+import { lowerBoundMs, type AnalyticsRow } from '../state/analyticsStore';
 import { packPoints } from './chartData';
 import { axisStyle, TIME_LABELS, zoomStyle } from './chartStyle';
 import type { EChartsCoreOption } from './echarts';
@@ -542,15 +542,10 @@ export function markerPoints(
   return out;
 }
 
+/** Index of the row starting exactly at t, −1 when there is none. */
 function indexOfStart(startMs: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = startMs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (startMs[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < startMs.length && startMs[lo] === t ? lo : -1;
+  const i = lowerBoundMs(startMs, t);
+  return i < startMs.length && startMs[i] === t ? i : -1;
 }
 
 /** The scatter series of the markers: a triangle per breach/escalate, a circle per revert. */
