@@ -32,6 +32,7 @@ import type { Bar, Timeframe } from '../../../src/core/market/types';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../src/core/market/types';
 import { startBrowserServer } from '../../../src/main/bridge/browserServer';
 import { mulberry32 } from '../../support/prng';
+import { sourceInfo } from '../../support/sourceInfo';
 
 export type Scenario = 'demo' | 'live' | 'failing' | 'empty';
 
@@ -154,8 +155,6 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     symbols: [...DEFAULT_SETTINGS.symbols, 'SOLUSDT'],
     source: scenario === 'demo' || scenario === 'empty' ? 'demo' : 'live',
   });
-  // Declared before the first sourceFor call below (it spreads this).
-  const noReplay = { fileId: null, fileName: null, tradesReplayed: null, notice: null };
   let source: SourceInfo = sourceFor(settings.source as SourceKind);
   let connection: ConnectionStatus =
     scenario === 'failing'
@@ -184,43 +183,21 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
 
   function sourceFor(kind: SourceKind, fileId?: string, speed?: number): SourceInfo {
     if (kind === 'demo')
-      return {
-        kind,
-        simulated: true,
-        label: 'Simulated market',
-        datasetId: 2,
-        state: 'running',
-        error: null,
-        speed: null,
-        ...noReplay,
-      };
+      return sourceInfo({ kind, simulated: true, label: 'Simulated market', datasetId: 2 });
     if (kind === 'replay') {
       const file = replayFiles.find((f) => f.id === fileId);
       if (!file)
         throw new Error('that replay file is not offered (any more): choose one from the list');
-      return {
+      return sourceInfo({
         kind,
-        simulated: false,
         label: `Replay ${file.name}`,
         datasetId: 3,
-        state: 'running',
-        error: null,
         speed: speed ?? settings.replaySpeed,
-        ...noReplay,
         fileId: file.id,
         fileName: file.name,
-      };
+      });
     }
-    return {
-      kind,
-      simulated: false,
-      label: 'Binance USD-M futures',
-      datasetId: 1,
-      state: 'running',
-      error: null,
-      speed: null,
-      ...noReplay,
-    };
+    return sourceInfo({ kind });
   }
 
   const symbols = new Map<string, SymbolState>();
