@@ -8,6 +8,7 @@ import type {
   SessionSnapshot,
 } from '../../src/core/contract/contract';
 import type { Bar } from '../../src/core/market/types';
+import { flatBar } from '../support/analyticsFixtures';
 import { sourceInfo } from '../support/sourceInfo';
 
 export const SNAPSHOT: SessionSnapshot = {
@@ -59,20 +60,7 @@ export function fakeApi(handlers: Partial<Record<RequestChannel, Handler>> = {})
 }
 
 export function bar(symbol: string, startMs: number, close: number, timeframeMs = 60_000): Bar {
-  return {
-    symbol,
-    timeframeMs,
-    startMs,
-    open: close,
-    high: close,
-    low: close,
-    close,
-    volume: 1,
-    quoteVolume: close,
-    trades: 1,
-    takerBuyVolume: 0.5,
-    vwap: close,
-  };
+  return { ...flatBar(symbol, startMs, close, timeframeMs), takerBuyVolume: 0.5 };
 }
 
 export const tick = () => new Promise((r) => setTimeout(r, 0));
