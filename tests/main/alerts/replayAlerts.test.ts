@@ -1,7 +1,7 @@
 /**
- * Issue #9: the alerts the services store while replaying the real capture equal the z-score
- * rule run offline over `pairdesk analyze`'s zscore column (same file, 1s, W = 30, K = 2,
- * R = 0.5, K_crit = 3) — every closed bar evaluated exactly once, whether it reached the rules in
+ * Issue #9: the alerts the services store while replaying the real capture equal
+ * `pairdesk analyze --alerts-out` on the same file (1s, W = 30, K = 2, R = 0.5, K_crit = 3), which
+ * is itself checked against the rule over analyze's zscore column — every closed bar evaluated exactly once, whether it reached the rules in
  * an append or in a reset. Hedge method rolling: its z at a bar depends only on earlier bars, so
  * the live rows equal analyze's (the live static β is re-estimated every 20 rows while analyze
  * fits one β over the whole file, so static-hedge alerts legitimately differ).
@@ -9,7 +9,7 @@
  * services fires nothing again, and a 50× replay with notifications on for replays stores every
  * event while the OS notifications stay ≤ 1 per rule per minute.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +83,25 @@ const comparable = (
   e: Pick<AlertEvent, 'kind' | 'side' | 'barStartMs' | 'threshold' | 'value'>,
 ): Comparable => [e.kind, e.side, e.barStartMs, e.threshold, Number(e.value.toFixed(9))];
 
-describe('replayed alerts equal the rule over analyze’s z-score (issue #9)', () => {
+/** The rows of `analyze --alerts-out` (header time,start_ms,kind,side,zscore,threshold). */
+function readAlertsCsv(file: string): AlertEvent[] {
+  const [header, ...lines] = readFileSync(file, 'utf8').trimEnd().split('\n');
+  expect(header).toBe('time,start_ms,kind,side,zscore,threshold');
+  return lines.map((line) => {
+    const [time, start, kind, side, z, threshold] = line.split(',');
+    expect(new Date(time).getTime()).toBe(Number(start));
+    return {
+      rule: 'zscore',
+      kind: kind as AlertEvent['kind'],
+      side: side as AlertEvent['side'],
+      value: Number(z),
+      threshold: Number(threshold),
+      barStartMs: Number(start),
+    };
+  });
+}
+
+describe('replayed alerts equal analyze --alerts-out on the same file (issue #9)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pairdesk-replay-alerts-'));
   const dbFile = join(dir, 'replay.db');
   let reference: AlertEvent[] = [];
@@ -91,10 +109,22 @@ describe('replayed alerts equal the rule over analyze’s z-score (issue #9)', (
 
   beforeAll(async () => {
     const csv = join(dir, 'analyze.csv');
-    const run = await analyzeCapture({ window: W, lookback: 1000, hedge: 'rolling', out: csv });
+    const alertsCsv = join(dir, 'alerts.csv');
+    const run = await analyzeCapture({
+      window: W,
+      lookback: 1000,
+      hedge: 'rolling',
+      out: csv,
+      alertsOut: alertsCsv,
+    });
     expect(run.code, run.stderr).toBe(0);
+    // The reference is `analyze --alerts-out` (defaults K = 2, R = 0.5, K_crit = 3 = PARAMS) …
+    reference = readAlertsCsv(alertsCsv);
+    // … which is the rule over analyze's own zscore column.
     const t = readAnalyticsCsv(csv);
-    reference = evaluateZScoreAlerts(t.col('start_ms'), t.col('zscore'), PARAMS);
+    expect(reference.map(comparable)).toEqual(
+      evaluateZScoreAlerts(t.col('start_ms'), t.col('zscore'), PARAMS).map(comparable),
+    );
     // The selection is stored before the first start, so the replay's first rows are already
     // analysed with it (a later settings.update would work too: the reset it causes is evaluated).
     const store = PairDeskStore.open(dbFile);
@@ -128,14 +158,14 @@ describe('replayed alerts equal the rule over analyze’s z-score (issue #9)', (
     return a;
   }
 
-  it('a fast replay stores exactly the events of the rule over analyze’s zscore column', async () => {
+  it('a fast replay stores exactly the events of analyze --alerts-out', async () => {
     const counting = countingPlatform();
     app = await replayToEnd(2_000, counting.platform);
     const datasetId = app.services.source.datasetId;
     const stored = zscoreRows(app, datasetId);
     console.log(
       `replay 2000×: ${stored.length} z-score events stored (${reference.length} from analyze + ` +
-        `evaluateZScoreAlerts: ${reference.filter((e) => e.kind === 'breach').length} breaches, ` +
+        `analyze --alerts-out: ${reference.filter((e) => e.kind === 'breach').length} breaches, ` +
         `${reference.filter((e) => e.kind === 'escalate').length} escalations, ` +
         `${reference.filter((e) => e.kind === 'revert').length} reverts); ` +
         `${counting.shown.length} OS notifications`,

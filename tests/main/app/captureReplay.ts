@@ -45,6 +45,8 @@ export function analyzeCapture(options: {
   hedge: HedgeMethod;
   out: string;
   json?: string;
+  /** `--alerts-out`: the z-score rule's events at the default K = 2, R = 0.5, K_crit = 3. */
+  alertsOut?: string;
 }): Promise<CliRun> {
   return runAnalyzeCli([
     UM_2024_07_18,
@@ -61,5 +63,6 @@ export function analyzeCapture(options: {
     '--out',
     options.out,
     ...(options.json === undefined ? [] : ['--json', options.json]),
+    ...(options.alertsOut === undefined ? [] : ['--alerts-out', options.alertsOut]),
   ]);
 }
