@@ -164,7 +164,7 @@ describe('replayed alerts equal analyze --alerts-out on the same file (issue #9)
     const datasetId = app.services.source.datasetId;
     const stored = zscoreRows(app, datasetId);
     console.log(
-      `replay 2000×: ${stored.length} z-score events stored (${reference.length} from analyze + ` +
+      `replay 2000×: ${stored.length} z-score events stored (${reference.length} from ` +
         `analyze --alerts-out: ${reference.filter((e) => e.kind === 'breach').length} breaches, ` +
         `${reference.filter((e) => e.kind === 'escalate').length} escalations, ` +
         `${reference.filter((e) => e.kind === 'revert').length} reverts); ` +
