@@ -172,6 +172,23 @@ describe.skipIf(!HAS_CHROMIUM)('alerts in Chromium against serve --source replay
     const zToasts = page.locator('[data-testid="alert-toast"][data-rule="zscore"]');
     const toast = zToasts.first();
     await toast.waitFor({ timeout: 60_000 });
+    // Toasts of the first replay's events (evaluated again at 1s and W = 30 after the settings
+    // change) may still be up: wait until the newest is one of the new dataset's. Its events are
+    // stored after every earlier one, so from then on the first toast is always one of them.
+    await waitUntil(
+      'a z-score toast of the new dataset',
+      async () => {
+        const id = Number(await toast.getAttribute('data-alert-id', { timeout: 20_000 }));
+        const { rows } = await bridgeInvoke(serve!, 'alerts.history', {
+          rule: 'zscore',
+          limit: 1,
+          beforeId: id + 1,
+        });
+        return rows.find((r) => r.id === id)?.datasetId;
+      },
+      (datasetId) => datasetId === source.datasetId,
+      60_000,
+    );
     const text = await toast.innerText({ timeout: 2_000 });
     expect(text).toMatch(/REPLAY/);
     expect(text).toMatch(/BTCUSDT\/ETHUSDT z = [+−]\d+\.\d\d \(1s\)/);
@@ -223,6 +240,22 @@ describe.skipIf(!HAS_CHROMIUM)('alerts in Chromium against serve --source replay
       () => bridgeInvoke(serve!, 'session.snapshot', null).then((s) => s.source.state),
       (state) => state === 'ended',
       90_000,
+    );
+    // Events are still stored after that: the replay's last bars close as it ends and the end
+    // recompute's reset evaluates them (under load, seconds later). Main stores a payload's events
+    // before it sends the payload's rows, so once the page holds the row of the last stored bar,
+    // every event of the replay is stored and was sent to the page.
+    const lastBars = await Promise.all(
+      ['BTCUSDT', 'ETHUSDT'].map((symbol) =>
+        bridgeInvoke(serve!, 'bars.history', { symbol, timeframe: '1s', limit: 1 }),
+      ),
+    );
+    const lastBarMs = Math.max(...lastBars.map((bars) => bars.at(-1)?.startMs ?? -Infinity));
+    await waitUntil(
+      'the analytics row of the last bar',
+      () => debug<{ startMs: number } | null>(page, 'lastAnalyticsRow'),
+      (row) => row?.startMs === lastBarMs,
+      30_000,
     );
     const history = await waitUntil(
       'the page to hold every stored event',
