@@ -5,6 +5,8 @@ import { AggTradesReader } from '../../../src/core/formats/aggTrades';
 import { BookTickerReader } from '../../../src/core/formats/bookTicker';
 import { KlinesReader } from '../../../src/core/formats/klines';
 import { TradesReader } from '../../../src/core/formats/trades';
+import { detectFormat } from '../../../src/core/formats/detect';
+import { symbolFromFileName } from '../../../src/core/formats/fileName';
 
 /** Lines that look roughly like CSV rows: numbers, flags, junk, separated by commas. */
 const field = fc.oneof(
@@ -39,6 +41,19 @@ describe('format readers never throw', () => {
           const t = r.tally;
           expect(t.items + t.skipped + t.rejected).toBe(lines.length);
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('detectFormat and symbolFromFileName never throw', () => {
+  it('on arbitrary lines and names', () => {
+    fc.assert(
+      fc.property(fc.array(csvLine, { maxLength: 5 }), fc.string(), (lines, name) => {
+        const d = detectFormat(lines, name);
+        expect(typeof d.reason).toBe('string');
+        symbolFromFileName(name);
       }),
       { numRuns: 500 },
     );

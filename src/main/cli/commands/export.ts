@@ -11,20 +11,10 @@ import {
 import { openStoreForRead } from '../openStore';
 import { openOutputFile } from '../outputFile';
 
-export const TICK_CSV_HEADER = ['symbol', 'trade_id', 'time_ms', 'price', 'qty', 'is_buyer_maker'];
-export const BAR_CSV_HEADER = [
-  'symbol',
-  'start_ms',
-  'open',
-  'high',
-  'low',
-  'close',
-  'volume',
-  'quote_volume',
-  'trades',
-  'taker_buy_volume',
-  'vwap',
-];
+import { BAR_CSV_HEADER, TICK_CSV_HEADER } from '../../../core/formats/exportHeaders';
+
+// The headers live in core so the format detector (#10) recognises an export read back.
+export { BAR_CSV_HEADER, TICK_CSV_HEADER };
 
 /** Writes with back-pressure so a large export streams instead of buffering in memory. */
 async function writeLine(out: NodeJS.WritableStream, line: string): Promise<void> {
