@@ -7,13 +7,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AggTradesReader, AGG_TRADES_HEADER } from '../../../src/core/formats/aggTrades';
-import type { Tick } from '../../../src/core/market/types';
+import { decodeMessage } from '../../../src/core/binance/decode';
+import { BookTickerReader } from '../../../src/core/formats/bookTicker';
+import { KLINES_HEADER, KlinesReader } from '../../../src/core/formats/klines';
+import type { Bar, Tick } from '../../../src/core/market/types';
 import { TradesReader, TRADES_HEADER } from '../../../src/core/formats/trades';
 import {
   aggTradeLine,
   barsOf,
+  klineLine,
   loadCapture,
   microsOf,
+  quoteLine,
   tradeLine,
 } from '../../../scripts/make-format-fixtures';
 
@@ -67,4 +72,69 @@ describe('real capture as Binance CSV equals the NDJSON decode', () => {
       });
     }
   }
+});
+
+describe('real capture as klines and bookTicker CSV', () => {
+  it('1 m and 1 s bars written as klines (ms with header, µs without) read back identical', () => {
+    for (const symbol of SYMBOLS) {
+      const own = ticks.filter((t) => t.symbol === symbol);
+      for (const [tf, us] of [
+        [60_000, false],
+        [1000, true],
+      ] as const) {
+        const want = barsOf(own, [tf]);
+        const lines = want.map((b) => klineLine(b, own, us));
+        if (!us) lines.unshift(KLINES_HEADER);
+        const reader = new KlinesReader({ symbol });
+        const got: Bar[] = [];
+        lines.forEach((line, i) => {
+          const r = reader.push(line, i + 1);
+          if (r.kind === 'item') got.push(r.item.bar);
+        });
+        expect(reader.tally.rejected).toBe(0);
+        expect(reader.timeframe).toBe(tf);
+        expect(got).toEqual(want);
+      }
+    }
+  });
+
+  it('bookTicker quotes equal the NDJSON decoder’s', () => {
+    const { quotes } = loadCapture();
+    const reader = new BookTickerReader({ symbol: 'BTCUSDT' });
+    const btc = quotes.filter((q) => q.s === 'BTCUSDT');
+    expect(btc.length).toBeGreaterThan(1000);
+    btc.forEach((q, i) => {
+      const r = reader.push(quoteLine(q), i + 1);
+      expect(r.kind).toBe('item');
+      if (r.kind !== 'item') return;
+      const want = decodeMessage(JSON.stringify({ e: 'bookTicker', ...q }));
+      expect(want.kind).toBe('bookTicker');
+      if (want.kind !== 'bookTicker') return;
+      const b = want.book;
+      const x = r.item;
+      expect([
+        x.updateId,
+        x.bidPrice,
+        x.bidQty,
+        x.askPrice,
+        x.askQty,
+        x.txTimeMs,
+        x.eventTimeMs,
+      ]).toEqual([
+        b.updateId,
+        b.bidPrice,
+        b.bidQty,
+        b.askPrice,
+        b.askQty,
+        b.txTimeMs,
+        b.eventTimeMs,
+      ]);
+      expect([x.bidPriceText, x.bidQtyText, x.askPriceText, x.askQtyText]).toEqual([
+        q.b,
+        q.B,
+        q.a,
+        q.A,
+      ]);
+    });
+  });
 });
