@@ -242,3 +242,31 @@ describe('BookTickerReader', () => {
     });
   });
 });
+
+describe('line endings and headers', () => {
+  it('CRLF lines and a BOM before the header are handled', () => {
+    const r = new TradesReader({ symbol: 'BTCUSDT' });
+    expect(r.push('\uFEFFid,price,qty,quote_qty,time,is_buyer_maker\r', 1)).toEqual({
+      kind: 'skip',
+      why: 'header',
+    });
+    expect(r.push('7,2.50,1.0,2.5,1721347022956,true\r', 2)).toMatchObject({
+      kind: 'item',
+      item: { tick: { tradeId: 7, priceText: '2.50', qtyText: '1.0', isBuyerMaker: true } },
+    });
+  });
+
+  it('a header after the first line is a bad line, not a header', () => {
+    const r = new BookTickerReader({ symbol: 'ETHUSDT' });
+    expect(r.push('1,1,1,1,1,1721347022956,1721347022956', 1).kind).toBe('item');
+    expect(
+      r.push(
+        'update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time,event_time',
+        2,
+      ),
+    ).toMatchObject({
+      kind: 'reject',
+      reject: { reason: 'bad_trade_id', field: 'update_id', line: 2 },
+    });
+  });
+});
