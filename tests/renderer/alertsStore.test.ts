@@ -10,7 +10,7 @@ import {
   notifiesInPage,
   sourceEnabled,
 } from '../../src/renderer/lib/browserNotify';
-import { alertBody, alertTitle, thresholdText } from '../../src/renderer/lib/alertText';
+import { alertBody, alertTitle, thresholdText } from '../../src/core/alerts/alertText';
 import { alertLevelError } from '../../src/renderer/lib/validation';
 import { nearEnd, scrollTopFor, virtualWindow } from '../../src/renderer/lib/virtualWindow';
 import {

@@ -41,12 +41,12 @@ import type { Platform } from '../platform/interfaces';
 import type { AlertScope, NewAlert } from '../store/alerts';
 import type { PairDeskStore } from '../store/store';
 import {
+  alertBody,
   groupedText,
-  notificationBody,
   notificationTitle,
   pairText,
   sourcePrefix,
-} from './alertText';
+} from '../../core/alerts/alertText';
 
 export interface AlertServiceOptions {
   store: PairDeskStore;
@@ -373,7 +373,7 @@ export class AlertService {
     try {
       notifier.notify({
         title: notificationTitle(record),
-        body: notificationBody(record, grouped),
+        body: alertBody(record, grouped),
         onClick: () => this.focus(record),
       });
     } catch {

@@ -12,8 +12,7 @@
 import type { AlertRecord, Settings } from '../../core/contract/contract';
 import { NotificationThrottle } from '../../core/alerts/notificationThrottle';
 import { NOTIFY_INTERVAL_MS } from '../../core/alerts/types';
-import { alertBody, alertTitle, pairOf } from './alertText';
-import { formatUtcTime } from './format';
+import { alertBody, groupedText, notificationTitle, pairText } from '../../core/alerts/alertText';
 
 export type NotifyPermission = 'default' | 'granted' | 'denied' | 'unsupported';
 
@@ -62,21 +61,7 @@ export function notifiable(record: Pick<AlertRecord, 'rule' | 'kind'>): boolean 
 export function throttleKey(record: AlertRecord): string {
   return record.rule === 'feed'
     ? `${record.datasetId}|feed`
-    : `${pairOf(record)}|${record.timeframe}|${record.rule}`;
-}
-
-/** The notification's title with REPLAY / SIMULATED first, as the desktop notification. */
-export function notificationTitle(record: AlertRecord): string {
-  const prefix =
-    record.source === 'replay' ? 'REPLAY ' : record.source === 'demo' ? 'SIMULATED ' : '';
-  return prefix + alertTitle(record);
-}
-
-/** "(3 more breaches since 14:02:10 UTC)". */
-function groupedText(record: AlertRecord, count: number, sinceMs: number): string {
-  const noun = record.rule === 'feed' ? 'feed alert' : 'breach';
-  const plural = count === 1 ? noun : noun === 'breach' ? 'breaches' : `${noun}s`;
-  return `(${count} more ${plural} since ${formatUtcTime(sinceMs)} UTC)`;
+    : `${pairText(record)}|${record.timeframe}|${record.rule}`;
 }
 
 export class BrowserNotifier {
@@ -125,7 +110,7 @@ export class BrowserNotifier {
       this.lastShown.set(key, nowMs);
       const body =
         decision.grouped > 0
-          ? `${alertBody(record)}\n${groupedText(record, decision.grouped, since)}`
+          ? `${alertBody(record)}\n${groupedText(record.rule, decision.grouped, since, 'second')}`
           : alertBody(record);
       try {
         const n = new api(notificationTitle(record), { body, tag: `pairdesk-${key}` });

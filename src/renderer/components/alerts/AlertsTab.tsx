@@ -18,12 +18,12 @@ import {
 } from '../../alertActions';
 import {
   KIND_LABEL,
-  pairOf,
+  pairText,
   RULE_LABEL,
   sourceLabel,
   thresholdText,
   valueText,
-} from '../../lib/alertText';
+} from '../../../core/alerts/alertText';
 import type { NotifyPermission } from '../../lib/browserNotify';
 import { formatFixed, formatInteger, formatUtcDateTime, significantDigits } from '../../lib/format';
 import { nearEnd, virtualWindow } from '../../lib/virtualWindow';
@@ -63,7 +63,7 @@ function AlertsToolbar() {
   const pairs = useMemo(() => {
     const set = new Set<string>();
     if (settings) set.add(`${settings.pairA}/${settings.pairB}`);
-    for (const r of rows.slice(0, 5_000)) set.add(pairOf(r));
+    for (const r of rows.slice(0, 5_000)) set.add(pairText(r));
     if (filter.pair) set.add(filter.pair);
     return [...set].sort();
   }, [rows, settings, filter.pair]);
@@ -319,7 +319,7 @@ function AlertRow({ record: r }: { record: AlertRecord }) {
           <span className="badge badge-live">LIVE</span>
         )}
       </span>
-      <span className="alerts-pair">{r.rule === 'feed' ? '—' : pairOf(r)}</span>
+      <span className="alerts-pair">{r.rule === 'feed' ? '—' : pairText(r)}</span>
       <span>{r.timeframe}</span>
       <span>{RULE_LABEL[r.rule]}</span>
       <span className={`alert-kind alert-kind-${r.kind}`}>{KIND_LABEL[r.kind]}</span>

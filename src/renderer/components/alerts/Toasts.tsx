@@ -5,7 +5,7 @@
  */
 import { useEffect } from 'react';
 import { focusRecord } from '../../alertActions';
-import { alertBody, alertTitle, sourceLabel } from '../../lib/alertText';
+import { alertBody, alertTitle, sourceLabel } from '../../../core/alerts/alertText';
 import { alertsStore, TOAST_MS, useAlerts } from '../../state/alertsStore';
 
 export function Toasts() {
