@@ -11,24 +11,20 @@
  * duplicate ids) are `TickValidator`'s. `push` never throws.
  */
 import {
-  badDecimalMessage,
   badFlagMessage,
-  columnCountMessage,
-  isBlank,
+  LineFrame,
   LineTally,
-  normaliseHeader,
-  parseDecimalText,
   parseFlag,
   parseTime,
   parseUInt,
   quoteClipped,
   rejectLine,
-  splitFields,
   type LineResult,
 } from './common';
 import {
   defaultValidator,
   makeTick,
+  parseIdPriceQty,
   validateRow,
   type TradeReaderOptions,
   type TradeRow,
@@ -54,7 +50,12 @@ export class AggTradesReader {
   readonly tally = new LineTally();
   private readonly symbol: string;
   private readonly validator: TickValidator;
-  private seenData = false;
+  private readonly frame = new LineFrame(
+    [AGG_TRADES_HEADER, `${AGG_TRADES_HEADER},${IS_BEST_MATCH}`],
+    [7, 8],
+    '7 (futures) or 8 (spot)',
+    'aggTrades',
+  );
 
   constructor(options: TradeReaderOptions) {
     this.symbol = options.symbol.toUpperCase();
@@ -67,40 +68,11 @@ export class AggTradesReader {
   }
 
   private read(line: string, lineNo: number): LineResult<TradeRow> {
-    if (isBlank(line)) return { kind: 'skip', why: 'blank' };
-    if (!this.seenData) {
-      this.seenData = true;
-      const h = normaliseHeader(line);
-      if (h === AGG_TRADES_HEADER || h === `${AGG_TRADES_HEADER},${IS_BEST_MATCH}`) {
-        return { kind: 'skip', why: 'header' };
-      }
-    }
-    const f = splitFields(line);
-    if (f.length !== 7 && f.length !== 8) {
-      return rejectLine(
-        'wrong_column_count',
-        undefined,
-        lineNo,
-        columnCountMessage(f.length, '7 (futures) or 8 (spot)', 'aggTrades'),
-      );
-    }
-    const id = parseUInt(f[0]);
-    if (Number.isNaN(id)) {
-      return rejectLine(
-        'bad_trade_id',
-        'agg_trade_id',
-        lineNo,
-        `agg_trade_id ${quoteClipped(f[0])} is not an integer >= 0`,
-      );
-    }
-    const price = parseDecimalText(f[1]);
-    if (Number.isNaN(price)) {
-      return rejectLine('bad_price', 'price', lineNo, badDecimalMessage('price', f[1]));
-    }
-    const qty = parseDecimalText(f[2]);
-    if (Number.isNaN(qty)) {
-      return rejectLine('bad_qty', 'quantity', lineNo, badDecimalMessage('quantity', f[2]));
-    }
+    const f = this.frame.fields<TradeRow>(line, lineNo);
+    if (!Array.isArray(f)) return f;
+    const ipq = parseIdPriceQty(f, lineNo, NAMES);
+    if ('kind' in ipq) return ipq;
+    const { id, price, qty } = ipq;
     const first = parseUInt(f[3]);
     const last = parseUInt(f[4]);
     if (Number.isNaN(first) || Number.isNaN(last) || first > last) {

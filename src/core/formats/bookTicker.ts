@@ -9,16 +9,13 @@
  */
 import {
   badDecimalMessage,
-  columnCountMessage,
-  isBlank,
+  LineFrame,
   LineTally,
-  normaliseHeader,
   parseDecimalText,
+  parseIdField,
   parseTime,
-  parseUInt,
   quoteClipped,
   rejectLine,
-  splitFields,
   type LineResult,
 } from './common';
 
@@ -58,7 +55,7 @@ export interface BookTickerReaderOptions {
 export class BookTickerReader {
   readonly tally = new LineTally();
   private readonly symbol: string;
-  private seenData = false;
+  private readonly frame = new LineFrame([BOOK_TICKER_HEADER], [7], '7', 'bookTicker');
 
   constructor(options: BookTickerReaderOptions) {
     this.symbol = options.symbol.toUpperCase();
@@ -69,29 +66,10 @@ export class BookTickerReader {
   }
 
   private read(line: string, lineNo: number): LineResult<Quote> {
-    if (isBlank(line)) return { kind: 'skip', why: 'blank' };
-    if (!this.seenData) {
-      this.seenData = true;
-      if (normaliseHeader(line) === BOOK_TICKER_HEADER) return { kind: 'skip', why: 'header' };
-    }
-    const f = splitFields(line);
-    if (f.length !== 7) {
-      return rejectLine(
-        'wrong_column_count',
-        undefined,
-        lineNo,
-        columnCountMessage(f.length, '7', 'bookTicker'),
-      );
-    }
-    const id = parseUInt(f[0]);
-    if (Number.isNaN(id)) {
-      return rejectLine(
-        'bad_trade_id',
-        'update_id',
-        lineNo,
-        `update_id ${quoteClipped(f[0])} is not an integer >= 0`,
-      );
-    }
+    const f = this.frame.fields<Quote>(line, lineNo);
+    if (!Array.isArray(f)) return f;
+    const id = parseIdField<Quote>(f[0], 'update_id', lineNo);
+    if (typeof id !== 'number') return id;
     const v: number[] = [];
     for (let c = 1; c <= 4; c++) {
       const x = parseDecimalText(f[c]);

@@ -95,6 +95,47 @@ export function normaliseHeader(line: string): string {
     .toLowerCase();
 }
 
+/**
+ * The framing every reader does before looking at values: skip blank lines, skip the first
+ * non-blank line when it is one of the accepted headers, split the fields and reject a line whose
+ * column count is not one of the accepted ones.
+ */
+export class LineFrame {
+  private seenData = false;
+
+  /**
+   * @param headers accepted header lines (already normalised, see {@link normaliseHeader})
+   * @param counts accepted column counts
+   * @param expected the counts in words for the reject message, e.g. `'7 (futures) or 8 (spot)'`
+   * @param what the file kind for the reject message, e.g. `'aggTrades'`
+   */
+  constructor(
+    private readonly headers: readonly string[],
+    private readonly counts: readonly number[],
+    private readonly expected: string,
+    private readonly what: string,
+  ) {}
+
+  /** The line's fields, or the skip / reject the reader should return for it. */
+  fields<T>(line: string, lineNo: number): string[] | LineResult<T> {
+    if (isBlank(line)) return { kind: 'skip', why: 'blank' };
+    if (!this.seenData) {
+      this.seenData = true;
+      if (this.headers.includes(normaliseHeader(line))) return { kind: 'skip', why: 'header' };
+    }
+    const f = splitFields(line);
+    if (!this.counts.includes(f.length)) {
+      return rejectLine(
+        'wrong_column_count',
+        undefined,
+        lineNo,
+        columnCountMessage(f.length, this.expected, this.what),
+      );
+    }
+    return f;
+  }
+}
+
 const DIGITS = /^[0-9]{1,17}$/;
 
 /** A non-negative integer of digits only (no sign, no exponent) as a safe integer, else NaN. */
@@ -102,6 +143,24 @@ export function parseUInt(text: string): number {
   if (!DIGITS.test(text)) return NaN;
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : NaN;
+}
+
+/** An id column (non-negative integer), or its `bad_trade_id` rejection. */
+export function parseIdField<T>(
+  text: string,
+  column: string,
+  lineNo: number,
+): number | LineResult<T> {
+  const id = parseUInt(text);
+  if (Number.isNaN(id)) {
+    return rejectLine(
+      'bad_trade_id',
+      column,
+      lineNo,
+      `${column} ${quoteClipped(text)} is not an integer >= 0`,
+    );
+  }
+  return id;
 }
 
 /** Values above this are microseconds (see the module comment). */

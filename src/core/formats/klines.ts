@@ -17,16 +17,13 @@
 import type { Bar } from '../market/types';
 import {
   badDecimalMessage,
-  columnCountMessage,
-  isBlank,
+  LineFrame,
   LineTally,
-  normaliseHeader,
   parseDecimalText,
   parseTime,
   parseUInt,
   quoteClipped,
   rejectLine,
-  splitFields,
   type LineResult,
   type ParsedTime,
 } from './common';
@@ -80,7 +77,7 @@ export class KlinesReader {
   readonly tally = new LineTally();
   private readonly symbol: string;
   private timeframeMs: number | undefined;
-  private seenData = false;
+  private readonly frame = new LineFrame([KLINES_HEADER], [12], '12', 'klines');
   private readonly starts = new Set<number>();
 
   constructor(options: KlinesReaderOptions) {
@@ -98,20 +95,8 @@ export class KlinesReader {
   }
 
   private read(line: string, lineNo: number): LineResult<KlineRow> {
-    if (isBlank(line)) return { kind: 'skip', why: 'blank' };
-    if (!this.seenData) {
-      this.seenData = true;
-      if (normaliseHeader(line) === KLINES_HEADER) return { kind: 'skip', why: 'header' };
-    }
-    const f = splitFields(line);
-    if (f.length !== 12) {
-      return rejectLine(
-        'wrong_column_count',
-        undefined,
-        lineNo,
-        columnCountMessage(f.length, '12', 'klines'),
-      );
-    }
+    const f = this.frame.fields<KlineRow>(line, lineNo);
+    if (!Array.isArray(f)) return f;
     const open = parseTime(f[0], 'open_time');
     if (typeof open === 'string') return rejectLine('implausible_time', 'open_time', lineNo, open);
     const close = parseTime(f[6], 'close_time');

@@ -5,7 +5,14 @@
  */
 import type { Tick, TradeStream } from '../market/types';
 import { DEFAULT_MAX_AHEAD_MS, TickValidator } from '../validation/tickValidator';
-import { MAX_TIME_MS, rejectLine, type LineResult } from './common';
+import {
+  badDecimalMessage,
+  MAX_TIME_MS,
+  parseDecimalText,
+  parseIdField,
+  rejectLine,
+  type LineResult,
+} from './common';
 
 /** One trade read from a CSV line. */
 export interface TradeRow {
@@ -32,6 +39,32 @@ export interface TradeReaderOptions {
 
 export function defaultValidator(symbol: string): TickValidator {
   return new TickValidator({ symbols: [symbol], now: () => MAX_TIME_MS - DEFAULT_MAX_AHEAD_MS });
+}
+
+/** The first three columns of a trades / aggTrades line. */
+export interface IdPriceQty {
+  id: number;
+  price: number;
+  qty: number;
+}
+
+/** Parses `f[0..2]` as id, price, qty (named by `columns`); the values or the line's rejection. */
+export function parseIdPriceQty(
+  f: readonly string[],
+  lineNo: number,
+  columns: { id: string; price: string; qty: string },
+): IdPriceQty | LineResult<TradeRow> {
+  const id = parseIdField<TradeRow>(f[0], columns.id, lineNo);
+  if (typeof id !== 'number') return id;
+  const price = parseDecimalText(f[1]);
+  if (Number.isNaN(price)) {
+    return rejectLine('bad_price', columns.price, lineNo, badDecimalMessage(columns.price, f[1]));
+  }
+  const qty = parseDecimalText(f[2]);
+  if (Number.isNaN(qty)) {
+    return rejectLine('bad_qty', columns.qty, lineNo, badDecimalMessage(columns.qty, f[2]));
+  }
+  return { id, price, qty };
 }
 
 export function makeTick(

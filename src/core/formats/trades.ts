@@ -8,22 +8,18 @@
 import {
   badDecimalMessage,
   badFlagMessage,
-  columnCountMessage,
-  isBlank,
+  LineFrame,
   LineTally,
-  normaliseHeader,
   parseDecimalText,
   parseFlag,
   parseTime,
-  parseUInt,
-  quoteClipped,
   rejectLine,
-  splitFields,
   type LineResult,
 } from './common';
 import {
   defaultValidator,
   makeTick,
+  parseIdPriceQty,
   validateRow,
   type TradeReaderOptions,
   type TradeRow,
@@ -46,7 +42,12 @@ export class TradesReader {
   readonly tally = new LineTally();
   private readonly symbol: string;
   private readonly validator: TickValidator;
-  private seenData = false;
+  private readonly frame = new LineFrame(
+    [TRADES_HEADER, `${TRADES_HEADER},is_best_match`],
+    [6, 7],
+    '6 (futures) or 7 (spot)',
+    'trades',
+  );
 
   constructor(options: TradeReaderOptions) {
     this.symbol = options.symbol.toUpperCase();
@@ -58,39 +59,11 @@ export class TradesReader {
   }
 
   private read(line: string, lineNo: number): LineResult<TradeRow> {
-    if (isBlank(line)) return { kind: 'skip', why: 'blank' };
-    if (!this.seenData) {
-      this.seenData = true;
-      const h = normaliseHeader(line);
-      if (h === TRADES_HEADER || h === `${TRADES_HEADER},is_best_match`) {
-        return { kind: 'skip', why: 'header' };
-      }
-    }
-    const f = splitFields(line);
-    if (f.length !== 6 && f.length !== 7) {
-      return rejectLine(
-        'wrong_column_count',
-        undefined,
-        lineNo,
-        columnCountMessage(f.length, '6 (futures) or 7 (spot)', 'trades'),
-      );
-    }
-    const id = parseUInt(f[0]);
-    if (Number.isNaN(id)) {
-      return rejectLine(
-        'bad_trade_id',
-        'id',
-        lineNo,
-        `id ${quoteClipped(f[0])} is not an integer >= 0`,
-      );
-    }
-    const price = parseDecimalText(f[1]);
-    if (Number.isNaN(price)) {
-      return rejectLine('bad_price', 'price', lineNo, badDecimalMessage('price', f[1]));
-    }
-    const qty = parseDecimalText(f[2]);
-    if (Number.isNaN(qty))
-      return rejectLine('bad_qty', 'qty', lineNo, badDecimalMessage('qty', f[2]));
+    const f = this.frame.fields<TradeRow>(line, lineNo);
+    if (!Array.isArray(f)) return f;
+    const ipq = parseIdPriceQty(f, lineNo, NAMES);
+    if ('kind' in ipq) return ipq;
+    const { id, price, qty } = ipq;
     if (Number.isNaN(parseDecimalText(f[3]))) {
       return rejectLine('bad_qty', 'quote_qty', lineNo, badDecimalMessage('quote_qty', f[3]));
     }
