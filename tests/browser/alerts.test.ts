@@ -32,6 +32,7 @@ import {
   startServe,
   waitUntil,
   type ServeProcess,
+  waitForSession,
 } from './support';
 
 if (!HAS_CHROMIUM) {
@@ -132,7 +133,7 @@ describe.skipIf(!HAS_CHROMIUM)('alerts in Chromium against serve --source replay
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(serve.url);
     await page.waitForFunction(() => window.__pairdeskDebug !== undefined);
-    await page.getByTestId('tab-alerts').waitFor();
+    await waitForSession(page);
 
     // The capture is 8 minutes: 1s bars and W = 30 give the z-score room to cross ±2. Replay
     // events may notify. Permission is asked from the Alerts tab's button, never on load.
@@ -378,7 +379,7 @@ describe.skipIf(!HAS_CHROMIUM)('alert history of 100 k events (fake bridge)', ()
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(bridge.url);
-    await page.getByTestId('tab-alerts').waitFor();
+    await waitForSession(page);
     await page.keyboard.press('l');
     const rows = page.getByTestId('alert-row');
     await rows.first().waitFor();

@@ -21,6 +21,7 @@ import {
   startServe,
   waitUntil,
   type ServeProcess,
+  waitForSession,
 } from './support';
 
 if (!HAS_CHROMIUM) {
@@ -90,7 +91,7 @@ describe.skipIf(!HAS_CHROMIUM)('analytics tab in Chromium against serve --source
     );
     await page.goto(serve.url);
     await page.waitForFunction(() => window.__pairdeskDebug !== undefined);
-    await page.getByTestId('tab-analytics').waitFor();
+    await waitForSession(page);
 
     // A fresh database at 1m and W = 60: nothing to draw yet, said in plain words.
     await page.keyboard.press('a');

@@ -162,3 +162,11 @@ export async function bridgeInvoke<C extends RequestChannel>(
 ): Promise<ResponseOf<C>> {
   return (await bridgeReply(serve, channel, request)).response;
 }
+
+/**
+ * Waits until the page holds the session's settings: the tabs are enabled only then, and a
+ * keyboard shortcut pressed before that is dropped (it has no settings to change).
+ */
+export async function waitForSession(page: Page, timeout = 60_000): Promise<void> {
+  await page.locator('[data-testid="tab-prices"]:enabled').waitFor({ timeout });
+}
