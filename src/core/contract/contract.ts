@@ -7,6 +7,19 @@
 import type { AlertKind, AlertRuleId, AlertSide } from '../alerts/types';
 import type { Bar, RejectReason, Timeframe } from '../market/types';
 import { KALMAN_DEFAULTS } from '../stats/kalman';
+import type {
+  DatasetSummary,
+  ExportRequest,
+  ExportResult,
+  FileInspection,
+  ImportRequest,
+  ImportResult,
+  PickedFile,
+  ReplayControl,
+  TransferProgress,
+} from './files';
+
+export type * from './files';
 
 /** Feed connection health, as published by the feed client. */
 export type ConnectionState = 'connecting' | 'live' | 'stale' | 'backing_off' | 'stopped';
@@ -48,6 +61,18 @@ export interface SourceInfo {
    * could not be opened at start, so the simulated market runs. null normally.
    */
   notice: string | null;
+  /** Replay: paused by `replay.control` (absent = false). */
+  paused?: boolean;
+  /**
+   * A stored dataset opened from the dataset manager (`datasets.open`): nothing flows, the views
+   * show what is stored (absent = false).
+   */
+  stored?: boolean;
+  /**
+   * Bars-only dataset (klines / OHLC CSV import): the finest timeframe it holds; finer ones
+   * have no data and views that need ticks say so. null or absent when built from ticks.
+   */
+  barsOnly?: Timeframe | null;
 }
 
 export interface SymbolPrice {
@@ -72,7 +97,7 @@ export interface IngestStats {
 
 export type HedgeMethod = 'static' | 'rolling' | 'kalman';
 export type Theme = 'dark' | 'light';
-export type TabId = 'prices' | 'analytics' | 'alerts';
+export type TabId = 'prices' | 'analytics' | 'alerts' | 'data';
 
 export interface WindowBounds {
   x: number;
@@ -87,6 +112,11 @@ export interface Settings {
   source: SourceKind;
   /** Capture file replayed when source = replay. */
   replayFile: string | null;
+  /**
+   * Stored dataset opened from the dataset manager (source = replay, nothing replayed); null
+   * otherwise. Main's own, like replayFile: set by `datasets.open`.
+   */
+  openDatasetId: number | null;
   /** Replay speed, × original pace. */
   replaySpeed: number;
   /** Subscribed symbols, upper-case. */
@@ -136,12 +166,13 @@ export type SettingsPatch = Partial<Omit<Settings, 'layout'>> & {
   layout?: Partial<Settings['layout']>;
 };
 
-/** The settings the renderer may change: every field but the replay file (main's own). */
-export type SettingsUpdate = Omit<SettingsPatch, 'replayFile'>;
+/** The settings the renderer may change: every field but main's own (replay file, dataset). */
+export type SettingsUpdate = Omit<SettingsPatch, 'replayFile' | 'openDatasetId'>;
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
   source: 'live',
   replayFile: null,
+  openDatasetId: null,
   replaySpeed: 10,
   symbols: ['BTCUSDT', 'ETHUSDT'],
   pairA: 'BTCUSDT',
@@ -390,6 +421,43 @@ export interface RequestMap {
     request: AlertFilter;
     response: { savedTo: string | null; csv: string | null; fileName: string; rows: number };
   };
+
+  // ---- files in and out (issue #10; shapes in ./files.ts) ----
+  /**
+   * The native open dialog (several files at once). Resolves to the files the user chose ([] if
+   * cancelled). Fails where there is no native dialog (browser mode uploads instead).
+   */
+  'files.open': { request: { purpose: 'import' | 'replay' }; response: PickedFile[] };
+  /**
+   * Files dropped on the Electron window: the preload turns each dropped File into its path
+   * (`webUtils.getPathForFile`); main accepts regular, readable files only.
+   */
+  'files.register': { request: { paths: string[] }; response: PickedFile[] };
+  /** Format, container, symbols and whether a symbol must be asked for, per file or member. */
+  'files.inspect': { request: { fileIds: string[] }; response: FileInspection[] };
+  /**
+   * Imports the files into one new dataset as fast as possible; resolves at the end (progress
+   * arrives as `transfer` events with the same jobId; `files.cancel` stops it).
+   */
+  'files.import': { request: ImportRequest; response: ImportResult };
+  /** Replays the files (merged by time) through the feed path into a new replay dataset. */
+  'files.replay': { request: ImportRequest & { speed?: number }; response: SourceInfo };
+  /** Cancels a running import or export. */
+  'files.cancel': { request: { jobId: string }; response: { cancelled: boolean } };
+  /** Pause, resume, restart or change the speed of the running replay. */
+  'replay.control': { request: ReplayControl; response: SourceInfo };
+  /** Every stored dataset, newest first. */
+  'datasets.list': { request: null; response: DatasetSummary[] };
+  /** Views a stored dataset (nothing flows; the running source is stopped). */
+  'datasets.open': { request: { id: number }; response: SourceInfo };
+  'datasets.rename': { request: { id: number; label: string }; response: DatasetSummary };
+  /** Deletes a dataset (not the active one) and reclaims its space. */
+  'datasets.delete': {
+    request: { id: number };
+    response: { deleted: boolean; reclaimedBytes: number };
+  };
+  /** Bars, ticks, analytics or a reject report as CSV: save dialog, or a browser download. */
+  'export.csv': { request: ExportRequest; response: ExportResult };
 }
 
 /** Events main pushes to the renderer: name → payload. Bursty ones arrive coalesced. */
@@ -427,6 +495,10 @@ export interface EventMap {
     pairB: string;
     timeframe: Timeframe;
   };
+  /** Progress of an import, replay or export (coalesced, ≤ 5 Hz per job; the last one always). */
+  transfer: TransferProgress;
+  /** The dataset list changed (import, rename, delete, a new source). */
+  datasets: DatasetSummary[];
 }
 
 export type RequestChannel = keyof RequestMap;
@@ -439,6 +511,11 @@ export interface PairDeskApi {
   invoke<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+  /**
+   * Electron only: the paths of files dropped on the window (`webUtils.getPathForFile` in the
+   * preload; `File.path` is gone), for `files.register`. Absent in browser mode, which uploads.
+   */
+  pathsForFiles?(files: readonly unknown[]): string[];
 }
 
 /** Every request channel once; a Record so that a channel missing here fails the type check. */
@@ -456,6 +533,18 @@ const REQUEST_CHANNEL_SET: Readonly<Record<RequestChannel, true>> = {
   'alerts.history': true,
   'alerts.acknowledge': true,
   'alerts.export': true,
+  'files.open': true,
+  'files.register': true,
+  'files.inspect': true,
+  'files.import': true,
+  'files.replay': true,
+  'files.cancel': true,
+  'replay.control': true,
+  'datasets.list': true,
+  'datasets.open': true,
+  'datasets.rename': true,
+  'datasets.delete': true,
+  'export.csv': true,
 };
 const EVENT_NAME_SET: Readonly<Record<EventName, true>> = {
   connection: true,
@@ -468,6 +557,8 @@ const EVENT_NAME_SET: Readonly<Record<EventName, true>> = {
   stationarity: true,
   alerts: true,
   alertFocus: true,
+  transfer: true,
+  datasets: true,
 };
 
 export const REQUEST_CHANNELS = Object.keys(REQUEST_CHANNEL_SET) as readonly RequestChannel[];

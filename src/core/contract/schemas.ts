@@ -41,9 +41,27 @@ const replayFileId = z
   .string()
   .regex(REPLAY_FILE_ID_PATTERN, 'fileId must be the id of a file listed by replay.files');
 
+/** Most files one request may name (open dialog, drop, import). */
+export const MAX_FILES = 64;
+/** Opaque ids main hands out (picked files, jobs, reject reports): never a path. */
+export const OPAQUE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const opaqueId = z.string().regex(OPAQUE_ID_PATTERN, 'must be an id main handed out');
+const fileIds = z.array(opaqueId).min(1).max(MAX_FILES);
+const jobId = opaqueId;
+const datasetId = z.number().int().positive();
+const timeMs = z.number().int().min(0).max(8.64e15);
+const importRequest = z
+  .object({
+    fileIds,
+    name: z.string().trim().min(1).max(200).optional(),
+    symbols: z.record(opaqueId, symbol).optional(),
+  })
+  .strict();
+
 const settingsFields = z.object({
   source: z.enum(SOURCE_VALUES),
   replayFile: z.string().min(1).max(4096).nullable(),
+  openDatasetId: z.number().int().positive().nullable(),
   replaySpeed: speed,
   symbols: z.array(symbol).min(1).max(50),
   pairA: symbol,
@@ -64,7 +82,7 @@ const settingsFields = z.object({
   kalmanDelta: z.number().gt(0).lt(1),
   kalmanVe: z.number().positive().max(KALMAN_VE_MAX),
   theme: z.enum(['dark', 'light']),
-  activeTab: z.enum(['prices', 'analytics', 'alerts']),
+  activeTab: z.enum(['prices', 'analytics', 'alerts', 'data']),
   layout: z
     .object({ sidebarWidth: z.number().int().min(160).max(800), window: windowBounds.nullable() })
     .strict()
@@ -77,7 +95,7 @@ const settingsFields = z.object({
  * through `source.select` with an offered id. Cross-field rules are checked by the service.
  */
 export const settingsPatchSchema: z.ZodType<SettingsUpdate> = settingsFields
-  .omit({ replayFile: true })
+  .omit({ replayFile: true, openDatasetId: true })
   .strict()
   .partial();
 
@@ -133,6 +151,58 @@ export const requestSchemas: { readonly [C in RequestChannel]: z.ZodType<Request
     .strict()
     .refine((r) => r.ids !== undefined || r.all === true, 'give ids or all: true'),
   'alerts.export': alertFilter.strict(),
+  'files.open': z.object({ purpose: z.enum(['import', 'replay']) }).strict(),
+  'files.register': z
+    .object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(MAX_FILES) })
+    .strict(),
+  'files.inspect': z.object({ fileIds }).strict(),
+  'files.import': importRequest,
+  'files.replay': importRequest.extend({ speed: speed.optional() }).strict(),
+  'files.cancel': z.object({ jobId }).strict(),
+  'replay.control': z.discriminatedUnion('action', [
+    z.object({ action: z.literal('pause') }).strict(),
+    z.object({ action: z.literal('resume') }).strict(),
+    z.object({ action: z.literal('restart') }).strict(),
+    z.object({ action: z.literal('speed'), speed }).strict(),
+  ]),
+  'datasets.list': z.null(),
+  'datasets.open': z.object({ id: datasetId }).strict(),
+  'datasets.rename': z
+    .object({
+      id: datasetId,
+      label: z
+        .string()
+        .trim()
+        .min(1, 'label must not be empty')
+        .max(200, 'label must be at most 200 characters'),
+    })
+    .strict(),
+  'datasets.delete': z.object({ id: datasetId }).strict(),
+  'export.csv': z.discriminatedUnion('what', [
+    z
+      .object({
+        what: z.literal('bars'),
+        datasetId: datasetId.optional(),
+        symbols: z.array(symbol).min(1).max(2),
+        timeframe: z.enum(TIMEFRAME_VALUES),
+        fromMs: timeMs.optional(),
+        toMs: timeMs.optional(),
+      })
+      .strict(),
+    z
+      .object({
+        what: z.literal('ticks'),
+        datasetId: datasetId.optional(),
+        symbols: z.array(symbol).min(1).max(1_000).optional(),
+        fromMs: timeMs.optional(),
+        toMs: timeMs.optional(),
+      })
+      .strict(),
+    z
+      .object({ what: z.literal('analytics'), fromMs: timeMs.optional(), toMs: timeMs.optional() })
+      .strict(),
+    z.object({ what: z.literal('rejects'), reportId: opaqueId }).strict(),
+  ]),
 };
 
 /** Thrown for a request that does not match its channel's schema; the message says why. */

@@ -4,7 +4,7 @@
  * hub that turns the ingestion firehose into coalesced contract events. It implements the
  * contract's main side (`ContractHost`); transports only carry it.
  */
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   DEFAULT_SETTINGS,
@@ -33,6 +33,7 @@ import { TIMEFRAME_MS, type Bar } from '../../core/market/types';
 import { AlertService, checkAlertSettings } from '../alerts/alertService';
 import { AnalyticsHost } from '../analytics/analyticsHost';
 import type { Platform } from '../platform/interfaces';
+import { FilesService, isFilesChannel } from '../files/filesService';
 import { PairDeskStore } from '../store/store';
 import { ReplayCatalog, ReplayFileError } from './replayFiles';
 import { SourceSession } from './sourceSession';
@@ -55,6 +56,11 @@ export interface PairDeskAppOptions {
   feedUrl?: string;
   /** Folders whose NDJSON captures the replay source offers. */
   replayDirs?: string[];
+  /**
+   * Folder for uploaded files, browser-mode exports and reject reports (default: the database's
+   * folder).
+   */
+  dataDir?: string;
   /** Demo market: aggTrades per second and seed. */
   demoRate?: number;
   demoSeed?: number;
@@ -109,6 +115,8 @@ export class PairDeskServices implements ContractHost {
   readonly replay: ReplayCatalog;
   /** Alert rules on the analytics, their history and notifications (issue #9). */
   readonly alerts: AlertService;
+  /** Files in and out: picked files, imports, the dataset manager, exports (issue #10). */
+  readonly files: FilesService;
   private settingsValue: Settings;
   private session: SourceSession | undefined;
   private sourceInfo: SourceInfo;
@@ -185,6 +193,24 @@ export class PairDeskServices implements ContractHost {
       emit: (event, payload) => this.emit(event, payload),
       platform: options.platform,
     });
+    this.files = new FilesService({
+      store: this.store,
+      dataDir: options.dataDir ?? dirname(resolve(options.dbFile)),
+      catalog: this.replay,
+      platform: options.platform,
+      emit: (event, payload) => this.emit(event, payload),
+      activeDatasetIds: () =>
+        this.session?.isStopped === false ? [this.sourceInfo.datasetId] : [],
+      viewedDatasetId: () => this.sourceInfo.datasetId,
+      analytics: {
+        fileName: () => {
+          throw new Error('analytics export is not implemented yet');
+        },
+        lines: () => {
+          throw new Error('analytics export is not implemented yet');
+        },
+      },
+    });
     this.flushTimer = setInterval(() => this.flushBars(), options.eventIntervalMs ?? 50);
     this.statsTimer = setInterval(() => this.emit('stats', this.ingestStats()), 1_000);
     this.flushTimer.unref();
@@ -243,6 +269,9 @@ export class PairDeskServices implements ContractHost {
     // Each branch returns the response type of its channel; TypeScript cannot narrow C from the
     // switch, so the result is widened once here.
     const respond = (value: unknown): ResponseOf<C> => value as ResponseOf<C>;
+    if (isFilesChannel(channel)) {
+      return respond(await this.files.handle(channel, parseRequest(channel, request)));
+    }
     switch (channel) {
       case 'session.snapshot':
         return respond(this.snapshot());
@@ -276,6 +305,12 @@ export class PairDeskServices implements ContractHost {
         return respond(this.alerts.acknowledge(parseRequest('alerts.acknowledge', request)));
       case 'alerts.export':
         return respond(await this.alerts.export(parseRequest('alerts.export', request)));
+      case 'files.replay':
+        return respond(await this.replayFiles(parseRequest('files.replay', request)));
+      case 'replay.control':
+        return respond(await this.controlReplay(parseRequest('replay.control', request)));
+      case 'datasets.open':
+        return respond(await this.openDataset(parseRequest('datasets.open', request).id));
       default:
         throw new Error(`unknown request channel ${String(channel)}`);
     }
@@ -493,12 +528,31 @@ export class PairDeskServices implements ContractHost {
     };
   }
 
+  /** Replays picked files (merged by time) into a new replay dataset (issue #10). */
+  async replayFiles(request: RequestOf<'files.replay'>): Promise<SourceInfo> {
+    void request;
+    throw new Error('files.replay is not implemented yet');
+  }
+
+  /** Pause, resume, restart or re-pace the running replay (issue #10). */
+  async controlReplay(control: RequestOf<'replay.control'>): Promise<SourceInfo> {
+    void control;
+    throw new Error('replay.control is not implemented yet');
+  }
+
+  /** Views a stored dataset: the running source stops, nothing flows (issue #10). */
+  async openDataset(id: number): Promise<SourceInfo> {
+    void id;
+    throw new Error('datasets.open is not implemented yet');
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.flushTimer);
     clearInterval(this.statsTimer);
     this.alerts.stop();
+    await this.files.close();
     await this.switching.catch(() => undefined);
     await this.session?.stop();
     await this.analytics.stop();

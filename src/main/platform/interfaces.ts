@@ -33,8 +33,16 @@ export interface SaveDialog {
   askSavePath(defaultName: string, filters: FileFilter[]): Promise<string | null>;
 }
 
+/** Asks the user which files to open (Electron's `dialog.showOpenDialog`, several at once). */
+export interface OpenDialog {
+  /** Resolves to the chosen absolute paths, [] when the user cancelled. */
+  askOpenPaths(title: string, filters: FileFilter[]): Promise<string[]>;
+}
+
 /** The platform capabilities handed to the services. */
 export interface Platform {
   notifier: Notifier;
   saveDialog: SaveDialog;
+  /** Absent where there is no native dialog (browser mode uploads instead). */
+  openDialog?: OpenDialog;
 }
