@@ -8,6 +8,9 @@
  * newlines is safe; only the line that straddles two chunks is assembled from bytes. Blocks that
  * are pure ASCII (checked with `buffer.isAscii`) are decoded as latin1, which gives the same
  * string faster.
+ *
+ * The splitting is `LineSplitter`, fed by any byte source: `readLines` feeds it a file (plain or
+ * gunzipped); src/main/files/input feeds it zip members too.
  */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
@@ -15,7 +18,8 @@ import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-const CHUNK_BYTES = 1 << 20;
+/** Bytes read from disk (and inflated) per chunk. */
+export const CHUNK_BYTES = 1 << 20;
 /**
  * Chunks are decoded to text in blocks of whole lines of about this size: a string this small is
  * an ordinary young-generation object that dies in the next scavenge, whereas a 1 MiB one goes to
@@ -68,44 +72,91 @@ function stripCr(s: string): string {
   return s.length > 0 && s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s;
 }
 
-/** Reads `path` line by line; resolves when done. Never rejects for data problems. */
-export async function readLines(path: string, handler: LineHandler): Promise<ReadLinesResult> {
-  const gzip = await isGzipFile(path);
-  const source = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  let stream: NodeJS.ReadableStream = source;
-  if (gzip) {
-    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-    // pipeline forwards errors of either side to the other, so the loop below sees them.
-    pipeline(source, gunzip, () => undefined);
-    stream = gunzip;
+/**
+ * Splits a byte stream pushed in chunks of any size into lines for a LineHandler: the fast path
+ * described at the top of this file, for any source (a file, a gunzip or inflate stream, a zip
+ * member). `push` each chunk in order, then `end()` to deliver an unterminated last line; a
+ * stream that broke off is simply not ended, so its cut last line is dropped.
+ */
+export class LineSplitter {
+  /** Lines seen so far (including blank and over-long ones). */
+  lines = 0;
+  /** Bytes pushed so far. */
+  bytes = 0;
+  /** Bytes of the unfinished last line of the previous chunk(s). */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  /** Inside an over-long line: drop bytes until the next newline. */
+  private skipping = false;
+
+  constructor(private readonly handler: LineHandler) {}
+
+  push(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    const firstNl = chunk.indexOf(10);
+    if (firstNl < 0) {
+      if (!this.skipping) {
+        this.carry.push(Buffer.from(chunk));
+        this.carryBytes += chunk.length;
+        if (this.carryBytes > MAX_LINE_BYTES) {
+          this.skipping = true;
+          this.carry = [];
+        }
+      } else {
+        this.carryBytes += chunk.length;
+      }
+      return;
+    }
+    let start = 0;
+    if (this.carryBytes > 0 || this.skipping) {
+      this.endCarriedLine(chunk.subarray(0, firstNl));
+      start = firstNl + 1;
+    }
+    const lastNl = chunk.lastIndexOf(10);
+    // Complete lines chunk[start, lastNl), decoded in blocks of whole lines of ≤ ~64 KiB.
+    let s = start;
+    while (s <= lastNl) {
+      let e = lastNl;
+      if (e - s > BLOCK_BYTES) {
+        const cut = chunk.lastIndexOf(10, s + BLOCK_BYTES);
+        // No newline in reach: one line longer than a block, taken whole.
+        e = cut >= s ? cut : chunk.indexOf(10, s + BLOCK_BYTES);
+      }
+      this.lineBlock(chunk.subarray(s, e));
+      s = e + 1;
+    }
+    if (lastNl + 1 < chunk.length) {
+      // Copy: the tail must outlive this chunk's buffer.
+      this.carry = [Buffer.from(chunk.subarray(lastNl + 1))];
+      this.carryBytes = chunk.length - lastNl - 1;
+    }
   }
 
-  let lineNo = 0;
-  let bytes = 0;
-  /** Bytes of the unfinished last line of the previous chunk(s). */
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
-  /** Inside an over-long line: drop bytes until the next newline. */
-  let skipping = false;
-  const onLine = handler.line;
-  const onAscii = handler.asciiLine;
+  /** The stream ended normally: delivers its unterminated last line, if any. */
+  end(): void {
+    if (this.carryBytes > 0 || this.skipping) this.endCarriedLine(Buffer.alloc(0));
+  }
 
-  const endCarriedLine = (tail: Buffer): void => {
-    lineNo++;
-    const total = carryBytes + tail.length;
-    if (skipping || total > MAX_LINE_BYTES) {
-      handler.overlong?.(lineNo, total);
+  private endCarriedLine(tail: Buffer): void {
+    const lineNo = ++this.lines;
+    const total = this.carryBytes + tail.length;
+    if (this.skipping || total > MAX_LINE_BYTES) {
+      this.handler.overlong?.(lineNo, total);
     } else {
-      const buf = carry.length === 0 ? tail : Buffer.concat([...carry, tail]);
-      onLine(stripCr(buf.toString('utf8')), lineNo);
+      const buf = this.carry.length === 0 ? tail : Buffer.concat([...this.carry, tail]);
+      this.handler.line(stripCr(buf.toString('utf8')), lineNo);
     }
-    carry = [];
-    carryBytes = 0;
-    skipping = false;
-  };
+    this.carry = [];
+    this.carryBytes = 0;
+    this.skipping = false;
+  }
 
   /** Lines of `body` (complete lines, '\n'-separated, the last one unterminated). */
-  const lineBlock = (body: Buffer): void => {
+  private lineBlock(body: Buffer): void {
+    const handler = this.handler;
+    const onAscii = handler.asciiLine;
+    // The counter lives in a local for the loop; written back at the end.
+    let lineNo = this.lines;
     // One decode per block, then offsets or slices. Pure ASCII (the normal case) decodes as
     // latin1, a plain byte copy ~3x faster than UTF-8 decoding.
     const ascii = isAscii(body);
@@ -125,6 +176,7 @@ export async function readLines(path: string, handler: LineHandler): Promise<Rea
         pos = nl + 1;
       }
     } else {
+      const onLine = handler.line;
       while (pos <= len) {
         let nl = text.indexOf('\n', pos);
         if (nl < 0) nl = len;
@@ -135,61 +187,44 @@ export async function readLines(path: string, handler: LineHandler): Promise<Rea
         pos = nl + 1;
       }
     }
-  };
-
-  try {
-    for await (const raw of stream) {
-      const chunk = raw as Buffer;
-      bytes += chunk.length;
-      const firstNl = chunk.indexOf(10);
-      if (firstNl < 0) {
-        if (!skipping) {
-          carry.push(Buffer.from(chunk));
-          carryBytes += chunk.length;
-          if (carryBytes > MAX_LINE_BYTES) {
-            skipping = true;
-            carry = [];
-          }
-        } else {
-          carryBytes += chunk.length;
-        }
-        continue;
-      }
-      let start = 0;
-      if (carryBytes > 0 || skipping) {
-        endCarriedLine(chunk.subarray(0, firstNl));
-        start = firstNl + 1;
-      }
-      const lastNl = chunk.lastIndexOf(10);
-      // Complete lines chunk[start, lastNl), decoded in blocks of whole lines of ≤ ~64 KiB.
-      let s = start;
-      while (s <= lastNl) {
-        let e = lastNl;
-        if (e - s > BLOCK_BYTES) {
-          const cut = chunk.lastIndexOf(10, s + BLOCK_BYTES);
-          // No newline in reach: one line longer than a block, taken whole.
-          e = cut >= s ? cut : chunk.indexOf(10, s + BLOCK_BYTES);
-        }
-        lineBlock(chunk.subarray(s, e));
-        s = e + 1;
-      }
-      if (lastNl + 1 < chunk.length) {
-        // Copy: the tail must outlive this chunk's buffer.
-        carry = [Buffer.from(chunk.subarray(lastNl + 1))];
-        carryBytes = chunk.length - lastNl - 1;
-      }
-    }
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const what =
-      e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message)
-        ? 'gzip data ends early (truncated file)'
-        : e.code === 'Z_DATA_ERROR'
-          ? `gzip data is corrupt (${e.message})`
-          : e.message;
-    source.destroy();
-    return { lines: lineNo, bytes, gzip, error: `${what}; stopped after line ${lineNo}` };
+    this.lines = lineNo;
   }
-  if (carryBytes > 0 || skipping) endCarriedLine(Buffer.alloc(0));
-  return { lines: lineNo, bytes, gzip };
+}
+
+/** Plain words for a zlib stream error (truncated or corrupt compressed data, I/O error). */
+export function zlibErrorText(err: unknown, format: 'gzip' | 'deflate'): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message)) {
+    return `${format} data ends early (truncated file)`;
+  }
+  if (e.code === 'Z_DATA_ERROR') return `${format} data is corrupt (${e.message})`;
+  return e.message;
+}
+
+/** Reads `path` line by line; resolves when done. Never rejects for data problems. */
+export async function readLines(path: string, handler: LineHandler): Promise<ReadLinesResult> {
+  const gzip = await isGzipFile(path);
+  const source = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  let stream: NodeJS.ReadableStream = source;
+  if (gzip) {
+    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+    // pipeline forwards errors of either side to the other, so the loop below sees them.
+    pipeline(source, gunzip, () => undefined);
+    stream = gunzip;
+  }
+  const splitter = new LineSplitter(handler);
+  try {
+    for await (const raw of stream) splitter.push(raw as Buffer);
+  } catch (err) {
+    source.destroy();
+    const what = zlibErrorText(err, 'gzip');
+    return {
+      lines: splitter.lines,
+      bytes: splitter.bytes,
+      gzip,
+      error: `${what}; stopped after line ${splitter.lines}`,
+    };
+  }
+  splitter.end();
+  return { lines: splitter.lines, bytes: splitter.bytes, gzip };
 }
