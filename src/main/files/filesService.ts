@@ -11,9 +11,20 @@ import type {
   RequestOf,
   ResponseOf,
 } from '../../core/contract/contract';
+import type {
+  DatasetSummary,
+  ExportRequest,
+  ExportResult,
+  FileInspection,
+  ImportResult,
+  PickedFile,
+  TransferProgress,
+} from '../../core/contract/files';
 import type { ReplayCatalog } from '../app/replayFiles';
-import type { Platform } from '../platform/interfaces';
+import type { FileFilter, Platform } from '../platform/interfaces';
 import type { PairDeskStore } from '../store/store';
+import { JobTable, ProgressRelay } from './jobs';
+import { PickedFiles } from './pickedFiles';
 
 /** The channels this service answers. */
 export const FILES_CHANNELS = [
@@ -32,6 +43,22 @@ export type FilesChannel = (typeof FILES_CHANNELS)[number];
 export function isFilesChannel(channel: RequestChannel): channel is FilesChannel {
   return (FILES_CHANNELS as readonly string[]).includes(channel);
 }
+
+/** The open dialog's filters: every format PairDesk reads (detected from content), then all. */
+export const OPEN_FILE_FILTERS: FileFilter[] = [
+  {
+    name: 'Market data (CSV, ZIP, GZ, NDJSON)',
+    extensions: ['csv', 'zip', 'gz', 'ndjson', 'jsonl'],
+  },
+  { name: 'CSV', extensions: ['csv'] },
+  { name: 'ZIP archives', extensions: ['zip'] },
+  { name: 'Gzip', extensions: ['gz'] },
+  { name: 'NDJSON captures', extensions: ['ndjson', 'jsonl'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+export const NO_OPEN_DIALOG =
+  "no file dialog in this mode; use the page's Open file button (upload)";
 
 /** A CSV being exported: the header and then rows, written with back-pressure by the service. */
 export interface AnalyticsExportSource {
@@ -57,16 +84,260 @@ export interface FilesServiceOptions {
   analytics: AnalyticsExportSource;
 }
 
+// ---- The parts other modules provide (#10: import by H4, datasets and export by H3). Until
+// they land, each says so plainly instead of failing to compile.
+
+function notAvailableYet(what: string): Error {
+  return new Error(`${what} is not available yet`);
+}
+
+async function inspectFile(path: string, fileId: string): Promise<FileInspection[]> {
+  void path;
+  void fileId;
+  throw notAvailableYet('file inspection');
+}
+
+interface ImportFileSpec {
+  path: string;
+  name: string;
+  symbol?: string;
+}
+
+async function runImport(
+  deps: { store: PairDeskStore; dataDir: string },
+  files: ImportFileSpec[],
+  options: {
+    name?: string;
+    jobId: string;
+    signal?: AbortSignal;
+    onProgress?: (progress: TransferProgress) => void;
+  },
+): Promise<ImportResult> {
+  void deps;
+  void files;
+  void options;
+  throw notAvailableYet('import');
+}
+
+interface DatasetManagerLike {
+  list(): DatasetSummary[];
+  rename(id: number, label: string): DatasetSummary;
+  delete(id: number): { deleted: boolean; reclaimedBytes: number };
+}
+
+function createDatasetManager(options: FilesServiceOptions): DatasetManagerLike {
+  void options;
+  return {
+    list: () => {
+      throw notAvailableYet('the dataset manager');
+    },
+    rename: () => {
+      throw notAvailableYet('the dataset manager');
+    },
+    delete: () => {
+      throw notAvailableYet('the dataset manager');
+    },
+  };
+}
+
+interface ExportServiceLike {
+  run(request: ExportRequest, signal: AbortSignal, jobId: string): Promise<ExportResult>;
+}
+
+function createExportService(options: FilesServiceOptions): ExportServiceLike {
+  void options;
+  return {
+    run: async () => {
+      throw notAvailableYet('CSV export');
+    },
+  };
+}
+
+// ----
+
+type Handlers = { [C in FilesChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+
 export class FilesService {
-  constructor(private readonly options: FilesServiceOptions) {}
+  private readonly picked: PickedFiles;
+  private readonly jobs = new JobTable();
+  private readonly datasets: DatasetManagerLike;
+  private readonly exports: ExportServiceLike;
+  private readonly handlers: Handlers;
+  private closed = false;
+
+  constructor(private readonly options: FilesServiceOptions) {
+    this.picked = new PickedFiles(options.catalog);
+    this.datasets = createDatasetManager(options);
+    this.exports = createExportService(options);
+    this.handlers = {
+      'files.open': (request) => this.open(request.purpose),
+      'files.register': async (request) => request.paths.map((path) => this.registerPath(path)),
+      'files.inspect': (request) => this.inspect(request.fileIds),
+      'files.import': (request) => this.importFiles(request),
+      'files.cancel': async (request) => ({ cancelled: this.jobs.cancel(request.jobId) }),
+      'datasets.list': async () => this.datasets.list(),
+      'datasets.rename': async (request) => {
+        const renamed = this.datasets.rename(request.id, request.label);
+        this.emitDatasets();
+        return renamed;
+      },
+      'datasets.delete': async (request) => {
+        const outcome = this.datasets.delete(request.id);
+        this.emitDatasets();
+        return outcome;
+      },
+      'export.csv': (request) => this.exportCsv(request),
+    };
+  }
+
+  /** Where uploads, browser-mode exports and reject reports live. */
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
 
   /** Answers one of FILES_CHANNELS; the request is already validated (parseRequest). */
   async handle<C extends FilesChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-    void request;
-    void this.options;
-    throw new Error(`${channel} is not implemented yet`);
+    if (this.closed) throw new Error('PairDesk is shutting down');
+    const handler = this.handlers[channel] as (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+    return handler(request);
   }
 
-  /** Cancels running jobs and removes temporary files. */
-  async close(): Promise<void> {}
+  /**
+   * Registers a file the user handed to main (dialog, drop, browser upload): from now on its id
+   * works for `files.inspect`, `files.import`, `files.replay`. Throws a plain Error naming the
+   * file when it is not a regular, readable file.
+   */
+  registerPath(path: string): PickedFile {
+    return this.picked.register(path);
+  }
+
+  /** Running imports and exports. */
+  get runningJobs(): number {
+    return this.jobs.size;
+  }
+
+  /** Cancels running jobs; the jobs remove their own partial output. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.jobs.cancelAll();
+  }
+
+  private async open(purpose: 'import' | 'replay'): Promise<PickedFile[]> {
+    const dialog = this.options.platform?.openDialog;
+    if (!dialog) throw new Error(NO_OPEN_DIALOG);
+    const title = purpose === 'replay' ? 'Replay files' : 'Import files';
+    const paths = await dialog.askOpenPaths(title, OPEN_FILE_FILTERS);
+    return paths.map((path) => this.registerPath(path));
+  }
+
+  private async inspect(fileIds: string[]): Promise<FileInspection[]> {
+    const out: FileInspection[] = [];
+    for (const fileId of fileIds) {
+      const file = this.picked.resolve(fileId);
+      out.push(...(await inspectFile(file.path, fileId)));
+    }
+    return out;
+  }
+
+  private async importFiles(request: RequestOf<'files.import'>): Promise<ImportResult> {
+    const files = request.fileIds.map((fileId) => {
+      const file = this.picked.resolve(fileId);
+      const symbol = request.symbols?.[fileId];
+      return { path: file.path, name: file.name, ...(symbol ? { symbol } : {}) };
+    });
+    const job = this.jobs.start('import');
+    const relay = new ProgressRelay((progress) => this.options.emit('transfer', progress));
+    const label = files.map((f) => f.name).join(', ');
+    try {
+      const result = await runImport(
+        { store: this.options.store, dataDir: this.options.dataDir },
+        files,
+        {
+          ...(request.name !== undefined ? { name: request.name } : {}),
+          jobId: job.id,
+          signal: job.controller.signal,
+          onProgress: (progress) => relay.push(progress),
+        },
+      );
+      relay.end(finalProgress(relay.latest, job.id, label, result));
+      return result;
+    } catch (error) {
+      relay.end({
+        ...(relay.latest ?? emptyProgress(job.id, 'import', label)),
+        state: 'failed',
+        message: `import failed: ${messageOf(error)}`,
+      });
+      throw error;
+    } finally {
+      this.jobs.finish(job.id);
+      this.emitDatasets();
+    }
+  }
+
+  private async exportCsv(request: ExportRequest): Promise<ExportResult> {
+    const job = this.jobs.start('export');
+    try {
+      return await this.exports.run(request, job.controller.signal, job.id);
+    } finally {
+      this.jobs.finish(job.id);
+    }
+  }
+
+  /** Pushes the dataset list (after an import, a rename or a delete); never throws. */
+  private emitDatasets(): void {
+    let list: DatasetSummary[];
+    try {
+      list = this.datasets.list();
+    } catch {
+      return; // the manager is not there (yet): nothing to announce
+    }
+    this.options.emit('datasets', list);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function emptyProgress(
+  jobId: string,
+  kind: TransferProgress['kind'],
+  label: string,
+): TransferProgress {
+  return {
+    jobId,
+    kind,
+    label,
+    state: 'running',
+    bytesDone: 0,
+    bytesTotal: 0,
+    lines: 0,
+    linesPerSec: 0,
+    fraction: null,
+    etaMs: null,
+    datasetId: null,
+    message: null,
+  };
+}
+
+/**
+ * The job's last `transfer` event: the importer's own final report when it sent one, else the
+ * newest progress closed with the result's state and message.
+ */
+function finalProgress(
+  latest: TransferProgress | null,
+  jobId: string,
+  label: string,
+  result: ImportResult,
+): TransferProgress {
+  if (latest && latest.state !== 'running' && latest.message !== null) return latest;
+  const base = latest ?? emptyProgress(jobId, 'import', label);
+  return {
+    ...base,
+    state: result.state,
+    datasetId: result.datasetId,
+    fraction: result.state === 'done' ? 1 : base.fraction,
+    etaMs: result.state === 'done' ? 0 : null,
+    message: result.message,
+  };
 }
