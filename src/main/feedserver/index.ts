@@ -19,7 +19,18 @@ export {
   type FeedSourceOptions,
 } from './server';
 export { runSimulateCommand, type SimulateCommandIo, type SimulateCommandOptions } from './cli';
-export type { ReplayReport, ReplaySourceOptions } from './sources/replaySource';
+export type {
+  ReplayProgress,
+  ReplayReport,
+  ReplaySource,
+  ReplaySourceOptions,
+} from './sources/replaySource';
+export {
+  planReplay,
+  type ReplayFileSpec,
+  type ReplayInput,
+  type ReplayPlan,
+} from './sources/replayPlan';
 export type { SimSourceOptions } from './sources/simSource';
 export { MALFORMED_KINDS } from './malformed';
 export { isServedOn, parseConnectUrl, routesOf, type ConnectionRoute, type Route } from './streams';

@@ -118,6 +118,8 @@ export interface FeedServer {
   startSource(): void;
   /** Resolves when the replay ends (rejects at once when the source is not a replay). */
   replayDone(): Promise<ReplayReport>;
+  /** The replay source (pause, resume, speed, progress); null when not replaying. */
+  readonly replay: ReplaySource | null;
   close(): Promise<void>;
 }
 
@@ -601,6 +603,7 @@ export async function startFeedServer(options: FeedServerOptions = {}): Promise<
       return sent;
     },
     startSource,
+    replay: source instanceof ReplaySource ? source : null,
     replayDone() {
       if (source instanceof ReplaySource) return source.done;
       return Promise.reject(new Error('this feed server is not replaying a capture'));
