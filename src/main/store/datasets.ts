@@ -1,12 +1,16 @@
 import type Database from 'better-sqlite3';
+import type { DatasetOrigin } from '../../core/contract/files';
 import type { DatasetRow } from './rows';
+
+export type { DatasetOrigin };
 
 /**
  * - `live`: exactly one long-lived dataset (enforced by a partial unique index) that every live
  *   session appends to; reconnects and restarts dedupe on (symbol, trade_id).
  * - `demo`: one new dataset per simulate run. The simulator restarts its trade ids, so reusing a
  *   demo dataset would make INSERT OR IGNORE silently drop the second run's ticks.
- * - `replay`: one per imported file/run, never mixed with live data.
+ * - `replay`: one per replayed or imported file set, never mixed with live data. Imports keep
+ *   this kind (the schema's kind CHECK predates them) and are told apart by `origin`.
  */
 export type DatasetKind = 'live' | 'demo' | 'replay';
 
@@ -22,9 +26,32 @@ export interface DatasetInfo {
   /** Earliest / latest stored tick time or bar start (ms), null while empty. */
   firstMs: number | null;
   lastMs: number | null;
+  /** Where the data came from: the kind, or 'import' for an imported (not replayed) file set. */
+  origin: DatasetOrigin;
+  /** Bars-only datasets: the timeframe of the bars read (ms); null when built from ticks. */
+  barsOnlyTimeframeMs: number | null;
 }
 
-const COLUMNS = 'id, kind, label, source, created_ms, tick_count, bar_count, first_ms, last_ms';
+/** Optional dataset attributes (schema v3). */
+export interface DatasetExtra {
+  /** Default: the kind. An import is `createDataset('replay', …, { origin: 'import' })`. */
+  origin?: DatasetOrigin;
+  barsOnlyTimeframeMs?: number | null;
+}
+
+/** Longest dataset label accepted by rename (characters, after trimming). */
+export const MAX_DATASET_LABEL = 200;
+
+const COLUMNS =
+  'id, kind, label, source, created_ms, tick_count, bar_count, first_ms, last_ms, origin, ' +
+  'bars_only_tf_ms';
+
+const ORIGINS: readonly DatasetOrigin[] = ['live', 'demo', 'replay', 'import'];
+
+function originOf(r: DatasetRow): DatasetOrigin {
+  const o = r.origin ?? r.kind;
+  return (ORIGINS as readonly string[]).includes(o) ? (o as DatasetOrigin) : 'replay';
+}
 
 function toInfo(r: DatasetRow): DatasetInfo {
   return {
@@ -37,6 +64,8 @@ function toInfo(r: DatasetRow): DatasetInfo {
     barCount: r.bar_count,
     firstMs: r.first_ms,
     lastMs: r.last_ms,
+    origin: originOf(r),
+    barsOnlyTimeframeMs: r.bars_only_tf_ms,
   };
 }
 
@@ -58,11 +87,18 @@ export class DatasetRepo {
   private readonly latestKindStmt;
   private readonly deleteStmt;
   private readonly countersStmt;
+  private readonly renameStmt;
 
   constructor(private readonly db: Database.Database) {
-    this.insertStmt = db.prepare<[string, string, string | null, number], DatasetRow>(
-      `INSERT INTO datasets (kind, label, source, created_ms) VALUES (?, ?, ?, ?)
-       RETURNING ${COLUMNS}`,
+    this.insertStmt = db.prepare<
+      [string, string, string | null, number, string | null, number | null],
+      DatasetRow
+    >(
+      `INSERT INTO datasets (kind, label, source, created_ms, origin, bars_only_tf_ms)
+       VALUES (?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+    );
+    this.renameStmt = db.prepare<[string, number], DatasetRow>(
+      `UPDATE datasets SET label = ? WHERE id = ? RETURNING ${COLUMNS}`,
     );
     this.byIdStmt = db.prepare<[number], DatasetRow>(
       `SELECT ${COLUMNS} FROM datasets WHERE id = ?`,
@@ -88,8 +124,19 @@ export class DatasetRepo {
     );
   }
 
-  create(kind: DatasetKind, label: string, source: string | null = null, nowMs = Date.now()) {
-    const row = this.insertStmt.get(kind, label, source, nowMs);
+  create(
+    kind: DatasetKind,
+    label: string,
+    source: string | null = null,
+    extra: DatasetExtra = {},
+    nowMs = Date.now(),
+  ): DatasetInfo {
+    const tf = extra.barsOnlyTimeframeMs ?? null;
+    if (tf !== null && !(Number.isSafeInteger(tf) && tf > 0)) {
+      throw new RangeError(`barsOnlyTimeframeMs must be a positive integer (ms), got ${tf}`);
+    }
+    const origin = extra.origin ?? kind;
+    const row = this.insertStmt.get(kind, label, source, nowMs, origin, tf);
     if (!row) throw new Error('dataset insert returned no row');
     return toInfo(row);
   }
@@ -119,6 +166,23 @@ export class DatasetRepo {
   latest(kind?: DatasetKind): DatasetInfo | undefined {
     const row = kind === undefined ? this.latestStmt.get() : this.latestKindStmt.get(kind);
     return row ? toInfo(row) : undefined;
+  }
+
+  /**
+   * Sets the label (trimmed, 1–MAX_DATASET_LABEL characters). Throws an Error with a plain
+   * message for an unknown id or a bad label.
+   */
+  rename(id: number, label: string): DatasetInfo {
+    const trimmed = label.trim();
+    if (trimmed.length === 0) throw new Error('a dataset name cannot be empty');
+    if (trimmed.length > MAX_DATASET_LABEL) {
+      throw new Error(
+        `a dataset name can have at most ${MAX_DATASET_LABEL} characters (got ${trimmed.length})`,
+      );
+    }
+    const row = this.renameStmt.get(trimmed, id);
+    if (!row) throw new Error(`there is no dataset ${id}`);
+    return toInfo(row);
   }
 
   /** Deletes the dataset and (by cascade) its ticks and bars. Returns whether it existed. */

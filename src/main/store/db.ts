@@ -36,6 +36,7 @@ const NEW_FILE_PAGE_SIZE = 8192;
  * - foreign_keys=ON: bars reference datasets (ON DELETE CASCADE); ticks use a trigger instead
  *   (see migrations.ts).
  * - busy_timeout: a second connection (e.g. a CLI export) waits instead of failing at once.
+ * - auto_vacuum=INCREMENTAL on new files: deleting a dataset can shrink the file (space.ts).
  *
  * Throws SchemaTooNewError (without touching the file) when it was written by a newer build.
  */
@@ -58,7 +59,12 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
         );
       }
     } else {
-      if (isEmptyFile(db)) db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
+      if (isEmptyFile(db)) {
+        db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
+        // Only settable before the first table: lets a dataset delete give its pages back to
+        // the file system without rewriting the file (space.ts, reclaimFreePages).
+        db.pragma('auto_vacuum = INCREMENTAL');
+      }
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }

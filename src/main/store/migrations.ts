@@ -142,6 +142,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'dataset origin and bars-only timeframe (issue #10)',
+    up(db) {
+      // Added columns, not a rebuild of datasets: rebuilding would have to drop the table, and
+      // its ON DELETE CASCADE / trigger would take every bar and tick with it. Imports therefore
+      // keep kind 'replay' (the kind CHECK cannot change in place) and say 'import' here.
+      // NULL origin (rows written before v3) means "same as kind".
+      db.exec(`
+        ALTER TABLE datasets ADD COLUMN origin TEXT
+          CHECK (origin IS NULL OR origin IN ('live', 'demo', 'replay', 'import'));
+        -- Bars-only datasets (klines, OHLC CSV, PairDesk bar exports): the timeframe of the bars
+        -- read (ms); NULL when the bars were built from stored ticks.
+        ALTER TABLE datasets ADD COLUMN bars_only_tf_ms INTEGER
+          CHECK (bars_only_tf_ms IS NULL OR bars_only_tf_ms > 0);
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

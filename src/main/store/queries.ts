@@ -59,6 +59,7 @@ export class StoreQueries {
   private readonly barSymbolsStmt;
   private readonly tickSymbolsStmt;
   private readonly tickTimeRangeStmt;
+  private readonly barSymbolsAnyStmt;
 
   constructor(db: Database.Database) {
     const barWhere =
@@ -118,6 +119,18 @@ export class StoreQueries {
     this.barSymbolsStmt = db
       .prepare<[number, number], string>(
         'SELECT DISTINCT symbol FROM bars WHERE dataset_id = ? AND timeframe_ms = ? ORDER BY symbol',
+      )
+      .pluck();
+    // Every symbol with bars of any timeframe, by the same loose index scan as tickSymbols.
+    this.barSymbolsAnyStmt = db
+      .prepare<[{ ds: number }], string>(
+        `WITH RECURSIVE s(symbol) AS (
+           SELECT min(symbol) FROM bars WHERE dataset_id = @ds
+           UNION ALL
+           SELECT (SELECT min(symbol) FROM bars WHERE dataset_id = @ds AND symbol > s.symbol)
+           FROM s WHERE s.symbol IS NOT NULL
+         )
+         SELECT symbol FROM s WHERE symbol IS NOT NULL`,
       )
       .pluck();
     // The distinct symbols by repeated seeks along the primary key (a loose index scan): one
@@ -249,6 +262,11 @@ export class StoreQueries {
   /** Symbols with bars of this timeframe, alphabetically. */
   barSymbols(datasetId: number, timeframeMs: number): string[] {
     return this.barSymbolsStmt.all(datasetId, timeframeMs);
+  }
+
+  /** Symbols with bars of any timeframe, alphabetically; O(symbols · log n). */
+  barSymbolsAnyTimeframe(datasetId: number): string[] {
+    return this.barSymbolsAnyStmt.all({ ds: datasetId });
   }
 
   /** A symbol's ticks of one stream, newest trade id first (streamed). */

@@ -43,6 +43,9 @@ export interface DatasetRow {
   bar_count: number;
   first_ms: number | null;
   last_ms: number | null;
+  /** Schema v3; NULL for rows written before it (then the kind says the origin). */
+  origin: string | null;
+  bars_only_tf_ms: number | null;
 }
 
 // Integer codes keep the WITHOUT ROWID rows short (0 and 1 take no payload bytes at all).

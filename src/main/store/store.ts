@@ -1,7 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { Bar, Tick, TradeStream } from '../../core/market/types';
+import type { DatasetSummary } from '../../core/contract/files';
+import {
+  TIMEFRAMES,
+  TIMEFRAME_MS,
+  type Bar,
+  type Tick,
+  type Timeframe,
+  type TradeStream,
+} from '../../core/market/types';
 import { AlertRepo } from './alerts';
-import { DatasetRepo, type DatasetInfo, type DatasetKind } from './datasets';
+import { DatasetRepo, type DatasetExtra, type DatasetInfo, type DatasetKind } from './datasets';
 import {
   dbSizeBytes,
   integrityCheck,
@@ -16,6 +24,7 @@ import {
   type SymbolTickStats,
   type TickQuery,
 } from './queries';
+import { fileBytesOnDisk, reclaimFreePages, RowBytesEstimator } from './space';
 import { BatchWriter, type BatchWriterOptions, type FlushInfo, type WriterStats } from './writer';
 
 export interface PairDeskStoreOptions extends OpenDatabaseOptions, BatchWriterOptions {
@@ -27,6 +36,15 @@ export interface PairDeskStoreOptions extends OpenDatabaseOptions, BatchWriterOp
 }
 
 export type StoreStats = WriterStats;
+
+/** A dataset manager row as the store knows it (whether it is active is the app's knowledge). */
+export type StoredDatasetSummary = Omit<DatasetSummary, 'active'>;
+
+/** The contract's Timeframe of a bars-only dataset's bar length; null when not one of them. */
+function timeframeOfMs(ms: number | null): Timeframe | null {
+  if (ms === null) return null;
+  return TIMEFRAMES.find((tf) => TIMEFRAME_MS[tf] === ms) ?? null;
+}
 
 /**
  * PairDesk's persistent store: datasets, batched tick/bar writes, and the read queries the UI
@@ -46,6 +64,7 @@ export class PairDeskStore {
   private readonly settingGet;
   private readonly settingSet;
   private readonly settingDelete;
+  private readonly rowBytes: RowBytesEstimator;
   private closed = false;
 
   static open(file: string, opts: PairDeskStoreOptions = {}): PairDeskStore {
@@ -68,14 +87,66 @@ export class PairDeskStore {
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
     this.settingDelete = db.prepare<[string]>('DELETE FROM settings WHERE key = ?');
+    this.rowBytes = new RowBytesEstimator(db);
   }
 
   // ---- datasets -------------------------------------------------------------------------
 
-  /** A new dataset. Use one per replay file/run and one per demo (simulate) run. */
-  createDataset(kind: DatasetKind, label: string, source: string | null = null): DatasetInfo {
+  /**
+   * A new dataset. Use one per replay file/run, one per import and one per demo (simulate) run.
+   * An import is kind 'replay' with `extra.origin = 'import'`; a bars-only import also gives
+   * `extra.barsOnlyTimeframeMs`. 'live' returns the single live dataset (extra is ignored then).
+   */
+  createDataset(
+    kind: DatasetKind,
+    label: string,
+    source: string | null = null,
+    extra: DatasetExtra = {},
+  ): DatasetInfo {
     if (kind === 'live') return this.getOrCreateLiveDataset(label, source);
-    return this.datasets.create(kind, label, source);
+    return this.datasets.create(kind, label, source, extra);
+  }
+
+  /** Sets a dataset's label (trimmed, 1–200 characters); throws a plain Error otherwise. */
+  renameDataset(id: number, label: string): DatasetInfo {
+    return this.datasets.rename(id, label);
+  }
+
+  /**
+   * The dataset manager's rows, newest first. Symbols from ticks (or bars when there are none);
+   * first/last tick time (bar start for bars-only datasets); sizeBytes approximate: the dataset's
+   * rows times the average row size of the ticks and bars tables (space.ts, RowBytesEstimator).
+   */
+  datasetSummaries(): StoredDatasetSummary[] {
+    this.flushBeforeRead();
+    const all = this.datasets.list();
+    let ticks = 0;
+    let bars = 0;
+    for (const d of all) {
+      ticks += d.tickCount;
+      bars += d.barCount;
+    }
+    const per = this.rowBytes.rowBytes(ticks, bars);
+    return all.reverse().map((d) => {
+      const tickRange = d.tickCount > 0 ? this.queries.tickTimeRange(d.id) : undefined;
+      return {
+        id: d.id,
+        origin: d.origin,
+        label: d.label,
+        source: d.source,
+        symbols:
+          d.tickCount > 0
+            ? this.queries.tickSymbols(d.id)
+            : this.queries.barSymbolsAnyTimeframe(d.id),
+        firstMs: tickRange?.firstMs ?? d.firstMs,
+        lastMs: tickRange?.lastMs ?? d.lastMs,
+        ticks: d.tickCount,
+        bars: d.barCount,
+        barsOnly: timeframeOfMs(d.barsOnlyTimeframeMs),
+        sizeBytes: Math.round(d.tickCount * per.tick + d.barCount * per.bar),
+        createdMs: d.createdMs,
+      };
+    });
   }
 
   /** The single long-lived live dataset, created on first use. */
@@ -101,6 +172,23 @@ export class PairDeskStore {
   deleteDataset(id: number): boolean {
     this.writer?.discard(id);
     return this.datasets.delete(id);
+  }
+
+  /**
+   * Deletes a dataset and gives its space back to the file system (space.ts, reclaimFreePages:
+   * incremental, or one full VACUUM on a file from before schema v3). reclaimedBytes is the
+   * measured drop of main file + WAL. While an export iterator on this connection is open the
+   * rows are still deleted but the pages stay free inside the file until the next reclaim.
+   */
+  deleteDatasetAndReclaim(id: number): { deleted: boolean; reclaimedBytes: number } {
+    const before = fileBytesOnDisk(this.db);
+    if (!this.deleteDataset(id)) return { deleted: false, reclaimedBytes: 0 };
+    if (!this.writer?.reading) {
+      // Pending rows of other datasets first: VACUUM cannot run inside their next flush.
+      this.writer?.flush('manual');
+      reclaimFreePages(this.db);
+    }
+    return { deleted: true, reclaimedBytes: Math.max(0, before - fileBytesOnDisk(this.db)) };
   }
 
   // ---- writes ---------------------------------------------------------------------------
