@@ -82,9 +82,6 @@ class ImportSink implements BarSink {
   /** The report of the file that last gave a symbol's data: its bars count there. */
   readonly fileOfSymbol = new Map<string, FileImportReport>();
   readonly symbols = new Set<string>();
-  barFormats = 0;
-  tickFormats = 0;
-  finestBarTfMs = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly store: PairDeskStore,
@@ -129,7 +126,6 @@ class ImportSink implements BarSink {
   }
 
   bar(bar: Bar): void {
-    if (bar.timeframeMs < this.finestBarTfMs) this.finestBarTfMs = bar.timeframeMs;
     this.storeBar(bar);
     this.rollup.add(bar);
   }
@@ -140,6 +136,16 @@ class ImportSink implements BarSink {
     for (const bar of this.rollup.finish()) this.storeBar(bar);
     this.store.flush();
   }
+}
+
+/**
+ * The dataset's bars-only timeframe: the finest bar timeframe when every recognised member is a
+ * bar format, else null (any trade file makes it a tick dataset).
+ */
+function barsOnlyTimeframe(members: readonly MemberDetection[]): number | null {
+  const usable = members.filter((m) => m.detected !== null);
+  if (usable.length === 0 || usable.some((m) => m.barsTimeframeMs === null)) return null;
+  return Math.min(...usable.map((m) => m.barsTimeframeMs as number));
 }
 
 function fileLabel(d: MemberDetection): string {
@@ -210,14 +216,16 @@ export async function runImport(
   });
   const report = new RejectReport(deps.dataDir, reportIdFor(options.jobId));
   const reports: FileImportReport[] = [];
-  const dataset = store.createDataset('replay', label, files.map((f) => f.name).join(', '));
+  const dataset = store.createDataset('replay', label, files.map((f) => f.name).join(', '), {
+    origin: 'import',
+    barsOnlyTimeframeMs: barsOnlyTimeframe(detections.flat()),
+  });
   const sink = new ImportSink(store, dataset.id);
   const validator = new TickValidator();
   let failure: string | null = null;
   let cancelled = false;
   const finishFailed = (state: 'cancelled' | 'failed'): ImportResult => {
-    // TODO(#10): deleteDatasetAndReclaim once the store has it.
-    store.deleteDataset(dataset.id);
+    store.deleteDatasetAndReclaim(dataset.id);
     report.discard();
     const rejects: RejectSummary = {
       total: report.total,
@@ -279,6 +287,7 @@ export async function runImport(
             symbols: [],
             needsSymbol: false,
             timeframeMs: null,
+            barsTimeframeMs: null,
           };
           const r = emptyReport(d);
           memberReports.set(member.member, r);
@@ -338,8 +347,6 @@ export async function runImport(
     failure = reasons.length > 0 ? reasons.join(' · ') : 'no tick or bar in the files';
     return finishFailed('failed');
   }
-  // TODO(#10): mark bars-only (extra.barsOnlyTimeframeMs = sink.finestBarTfMs when
-  // sink.tickFormats === 0) and origin 'import' once store.createDataset takes `extra`.
   const rejects = report.finish();
   const message = outcome('done', dataset.id, sink, rejects, null);
   meter.final('done', dataset.id, message);
@@ -356,8 +363,6 @@ export async function runImport(
   };
 
   function lineHandler(reader: RowReader, r: FileImportReport, label: string) {
-    if (reader.yields === 'bars') sink.barFormats++;
-    else sink.tickFormats++;
     let lastSymbol = '';
     const handle = (res: LineResult<ImportRow>, lineNo: number): void => {
       if (res.kind === 'item') {

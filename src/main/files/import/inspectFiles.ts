@@ -14,6 +14,7 @@ import { symbolFromFileName } from '../../../core/formats/fileName';
 import { TIMEFRAMES, TIMEFRAME_MS, type Timeframe } from '../../../core/market/types';
 import type { InputMember } from '../input/types';
 import { readImportHeads } from './input';
+import { createImportRowReader } from './rowReaders';
 
 /** Lines looked at per member. */
 export const HEAD_LINES = 20;
@@ -43,6 +44,28 @@ export interface MemberDetection {
   needsSymbol: boolean;
   /** Bar formats: the timeframe from the file name, when it says one. */
   timeframeMs: number | null;
+  /** Bar formats: the bar timeframe (ms) of the first bar in the head, else the name's. */
+  barsTimeframeMs: number | null;
+}
+
+/** The timeframe of the first bar the head lines give (bar formats), else null. */
+function headBarsTimeframe(
+  detected: Detected,
+  lines: readonly string[],
+  symbol: string | undefined,
+  timeframeMs: number | null,
+): number | null {
+  const reader = createImportRowReader({
+    detected,
+    symbol: symbol ?? 'UNKNOWN',
+    timeframeMs: timeframeMs ?? undefined,
+  });
+  if ('error' in reader || reader.yields !== 'bars') return null;
+  for (let i = 0; i < lines.length; i++) {
+    const r = reader.push(lines[i], i + 1);
+    if (r.kind === 'item' && r.item.kind === 'bar') return r.item.bar.timeframeMs;
+  }
+  return timeframeMs;
 }
 
 function headSymbols(format: ImportFormat, lines: readonly string[]): string[] {
@@ -81,6 +104,7 @@ export async function detectMembers(path: string, name: string): Promise<MemberD
         symbols: [],
         needsSymbol: false,
         timeframeMs: null,
+        barsTimeframeMs: null,
       },
     ];
   }
@@ -95,6 +119,7 @@ export async function detectMembers(path: string, name: string): Promise<MemberD
         symbols: [],
         needsSymbol: false,
         timeframeMs: null,
+        barsTimeframeMs: null,
       };
     }
     const d = detectFormat(head.lines, hintName);
@@ -106,6 +131,7 @@ export async function detectMembers(path: string, name: string): Promise<MemberD
         symbols: [],
         needsSymbol: false,
         timeframeMs: null,
+        barsTimeframeMs: null,
       };
     }
     const { ok: _ok, ...detected } = d;
@@ -113,13 +139,15 @@ export async function detectMembers(path: string, name: string): Promise<MemberD
     const fromContent = headSymbols(d.format, head.lines);
     const selfNaming = SELF_NAMING.has(d.format);
     const symbols = selfNaming ? fromContent : hint !== null ? [hint.symbol] : [];
+    const timeframeMs = hint?.intervalMs ?? null;
     return {
       member,
       detected,
       reason: d.reason,
       symbols,
       needsSymbol: !selfNaming && hint === null,
-      timeframeMs: hint?.intervalMs ?? null,
+      timeframeMs,
+      barsTimeframeMs: headBarsTimeframe(detected, head.lines, symbols[0], timeframeMs),
     };
   });
 }
@@ -148,7 +176,7 @@ export async function inspectFile(path: string, fileId: string): Promise<FileIns
           : m.reason,
       symbols: m.symbols,
       needsSymbol: m.needsSymbol,
-      barsTimeframe: timeframeOf(m.timeframeMs),
+      barsTimeframe: timeframeOf(m.barsTimeframeMs),
       replayable: format !== null && TRADE_FORMATS.has(format),
     };
   });

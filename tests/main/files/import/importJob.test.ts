@@ -62,6 +62,8 @@ describe('runImport', () => {
     expect(allBars(t.store, id, SYMBOLS)).toEqual(want);
     expect(r.bars).toBeGreaterThanOrEqual(want.length);
     expect(t.store.getDataset(id)?.kind).toBe('replay');
+    expect(t.store.getDataset(id)?.origin).toBe('import');
+    expect(t.store.getDataset(id)?.barsOnlyTimeframeMs).toBeNull();
     expect(r.message).toContain(`dataset ${id}`);
   });
 
@@ -203,5 +205,7 @@ describe('runImport', () => {
       expect(b.trades).toBe(parts.reduce((a, x) => a + x.trades, 0));
     }
     expect(t.store.bars(id, 'BTCUSDT', 1_000)).toEqual([]);
+    expect(t.store.getDataset(id)?.barsOnlyTimeframeMs).toBe(60_000);
+    expect(t.store.getDataset(id)?.origin).toBe('import');
   });
 });
