@@ -11,12 +11,18 @@ import { AlertBell } from './components/alerts/AlertBell';
 import { AlertsTab } from './components/alerts/AlertsTab';
 import { Toasts } from './components/alerts/Toasts';
 import { AnalyticsTab } from './components/AnalyticsTab';
+import { DataTab } from './components/data/DataTab';
+import { DropOverlay } from './components/files/DropOverlay';
+import { ImportSheet } from './components/files/ImportSheet';
+import { OpenFileButton } from './components/files/OpenFileButton';
+import { TransferPanel } from './components/files/TransferPanel';
 import { LiveErrorBanner, MessageBanners, TransportBanner } from './components/Banners';
 import { HelpOverlay } from './components/HelpOverlay';
 import { PricesTab } from './components/PricesTab';
 import { Sidebar } from './components/Sidebar';
 import { clampSidebarWidth, Splitter } from './components/Splitter';
 import { StatusBar } from './components/StatusBar';
+import { connectFiles } from './fileActions';
 import { shortcutFor } from './lib/keyboard';
 import { alertsStore, loadMarkers } from './state/alertsStore';
 import { analyticsStore, connectAnalytics } from './state/analyticsStore';
@@ -29,6 +35,7 @@ const TABS: { id: TabId; label: string; hint: string }[] = [
   { id: 'prices', label: 'Prices', hint: 'P or Ctrl+1' },
   { id: 'analytics', label: 'Analytics', hint: 'A or Ctrl+2' },
   { id: 'alerts', label: 'Alerts', hint: 'L or Ctrl+3' },
+  { id: 'data', label: 'Data', hint: 'D or Ctrl+4' },
 ];
 
 function useSessionConnection(): void {
@@ -44,7 +51,9 @@ function useSessionConnection(): void {
         scheduler: animationFrameScheduler,
       });
       const disconnectAlerts = connectAppAlerts();
+      const disconnectFiles = connectFiles();
       return () => {
+        disconnectFiles();
         disconnectAlerts();
         disconnectAnalytics();
         disconnectSession();
@@ -203,6 +212,7 @@ export function App() {
               <span className="chart-tf">{settings.timeframe}</span>
             </span>
           )}
+          <OpenFileButton className="topbar-open" />
           <AlertBell />
           <button
             type="button"
@@ -257,6 +267,8 @@ export function App() {
               <PricesTab />
             ) : activeTab === 'alerts' ? (
               <AlertsTab />
+            ) : activeTab === 'data' ? (
+              <DataTab />
             ) : (
               <AnalyticsTab />
             )}
@@ -265,6 +277,9 @@ export function App() {
       </main>
       <StatusBar />
       <Toasts />
+      <TransferPanel />
+      <ImportSheet />
+      <DropOverlay />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );

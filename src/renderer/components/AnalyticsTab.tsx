@@ -13,6 +13,7 @@ import {
   sentence,
   significantDigits,
 } from '../lib/format';
+import { analyticsVisibleRange, exportCsv } from '../fileActions';
 import { analyticsStore, useAnalytics } from '../state/analyticsStore';
 import { useSession } from '../state/sessionStore';
 import { AnalyticsPanel } from './analytics/AnalyticsPanel';
@@ -72,6 +73,16 @@ function Summary() {
         alert at |z| ≥ <span className="num strong">{threshold}</span>
       </span>
       <span className="chart-hint">UTC</span>
+      <button
+        type="button"
+        className="link-button"
+        data-testid="analytics-export"
+        disabled={rows === 0}
+        title="Export the analytics of the visible range as CSV"
+        onClick={() => void exportCsv({ what: 'analytics', ...(analyticsVisibleRange() ?? {}) })}
+      >
+        Export CSV
+      </button>
     </div>
   );
 }

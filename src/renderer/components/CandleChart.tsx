@@ -14,7 +14,7 @@ import {
 } from '../charts/options';
 import { PALETTES } from '../charts/palette';
 import { formatPriceFast } from '../charts/priceFormat';
-import { noteChartRender, registerChartCounter } from '../charts/registry';
+import { noteChartRender, registerChartCounter, registerChartProbe } from '../charts/registry';
 import { SplitSync } from '../charts/tailSync';
 import { chartFrames, UpdateGate } from '../charts/updateGate';
 import { seriesPointCount, useChart } from '../charts/useChart';
@@ -81,13 +81,22 @@ export function CandleChart({ symbol, timeframe, role }: Props) {
     const unregister = registerChartCounter(symbol, () =>
       seriesPointCount(instance, [0, 1], sync.full.length),
     );
+    // The zoom window (bar starts, ms), for "export the visible range".
+    const unregisterZoom = registerChartProbe(`candles-zoom-${role}`, () => {
+      const option = instance.getOption() as {
+        dataZoom?: { startValue?: number; endValue?: number }[];
+      };
+      const zoom = option.dataZoom?.[0];
+      return zoom ? { startValue: zoom.startValue ?? null, endValue: zoom.endValue ?? null } : null;
+    });
     return () => {
       gate.dispose();
       chartFrames.cancel(update);
       unsubscribe();
       unregister();
+      unregisterZoom();
     };
-  }, [chart, key, symbol]);
+  }, [chart, key, symbol, role]);
 
   // Theme and SIMULATED label: colours only, the data stays.
   useEffect(() => {

@@ -25,6 +25,7 @@ export const SHORTCUTS: readonly { keys: string; description: string }[] = [
   { keys: 'P  or  Ctrl+1', description: 'Prices tab' },
   { keys: 'A  or  Ctrl+2', description: 'Analytics tab' },
   { keys: 'L  or  Ctrl+3', description: 'Alerts tab (history of alert events)' },
+  { keys: 'D  or  Ctrl+4', description: 'Data tab (datasets: open, rename, delete, export)' },
   { keys: 'R', description: 'Run the stationarity tests now (Analytics tab)' },
   { keys: 'T', description: 'Toggle dark / light theme' },
   { keys: '?', description: 'Show / hide this help' },
@@ -46,6 +47,7 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
     if (event.key === '1') return { type: 'tab', tab: 'prices' };
     if (event.key === '2') return { type: 'tab', tab: 'analytics' };
     if (event.key === '3') return { type: 'tab', tab: 'alerts' };
+    if (event.key === '4') return { type: 'tab', tab: 'data' };
     return null;
   }
   switch (event.key) {
@@ -64,6 +66,9 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
     case 'l':
     case 'L':
       return { type: 'tab', tab: 'alerts' };
+    case 'd':
+    case 'D':
+      return { type: 'tab', tab: 'data' };
     case 'r':
     case 'R':
       return { type: 'runTests' };

@@ -57,13 +57,25 @@ export interface WsBridgeClientOptions {
 }
 
 const OPEN = 1;
+
+/**
+ * Requests that last as long as the work they start (an import of 10 M lines, an export, the
+ * user in a native dialog): no reply timeout; a lost connection still rejects them, and their
+ * `transfer` events tell the outcome meanwhile.
+ */
+export const UNTIMED_CHANNELS: ReadonlySet<RequestChannel> = new Set<RequestChannel>([
+  'files.open',
+  'files.import',
+  'export.csv',
+]);
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 15_000, factor: 2 };
 
 interface Pending {
   channel: RequestChannel;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  /** Reply timeout; undefined for UNTIMED_CHANNELS. */
+  timer: ReturnType<typeof setTimeout> | undefined;
   frame: string;
   sent: boolean;
 }
@@ -113,10 +125,12 @@ export class WsBridgeClient implements PairDeskApi, TransportEvents {
     const id = this.nextId++;
     const message: BridgeInvoke = { type: 'invoke', id, channel, request };
     return new Promise<ResponseOf<C>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`No reply to "${channel}" within ${this.requestTimeoutMs / 1000} s`));
-      }, this.requestTimeoutMs);
+      const timer = UNTIMED_CHANNELS.has(channel)
+        ? undefined
+        : setTimeout(() => {
+            this.pending.delete(id);
+            reject(new Error(`No reply to "${channel}" within ${this.requestTimeoutMs / 1000} s`));
+          }, this.requestTimeoutMs);
       const entry: Pending = {
         channel,
         resolve: resolve as (value: unknown) => void,
