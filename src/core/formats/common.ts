@@ -21,7 +21,13 @@ import { clip, quoteClipped } from '../validation/clip';
 
 /** Validator reasons plus the ones only a CSV line can have. */
 export type LineRejectReason =
-  RejectReason | 'wrong_column_count' | 'bad_flag' | 'bad_count' | 'bad_interval';
+  | RejectReason
+  | 'wrong_column_count'
+  | 'bad_flag'
+  | 'bad_count'
+  | 'bad_interval'
+  | 'out_of_order'
+  | 'bad_quotes';
 
 /** One rejected line: reason, the CSV column to blame (when one is), 1-based line number. */
 export interface LineReject {
@@ -35,7 +41,7 @@ export interface LineReject {
 /** What one pushed line became. */
 export type LineResult<T> =
   | { kind: 'item'; item: T }
-  | { kind: 'skip'; why: 'blank' | 'header' | 'empty_interval' }
+  | { kind: 'skip'; why: 'blank' | 'header' | 'empty_interval' | 'not_a_trade' }
   | { kind: 'reject'; reject: LineReject };
 
 /** Rejections kept verbatim (all are counted). */
@@ -198,6 +204,20 @@ export function parseFlag(text: string): boolean | null {
 /** Decimal text under the decoder's strict grammar, or NaN. */
 export function parseDecimalText(text: string): number {
   return parseDecimal(text);
+}
+
+const JS_NUMBER = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+/**
+ * A finite number as `String(x)` writes it (PairDesk's CSV writer: shortest round-trip form,
+ * so `1e-7` and `-0` occur) or as a plain decimal; NaN for anything else (empty, `NaN`,
+ * `Infinity`, hex, blanks inside). `Number()` of such text is the correctly rounded double, so a
+ * value written by `csvRow` reads back bit for bit.
+ */
+export function parseNumberText(text: string): number {
+  if (!JS_NUMBER.test(text)) return NaN;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : NaN;
 }
 
 /** Message for a wrong number of columns. */

@@ -6,6 +6,8 @@
  * settles nothing the content decides. Never throws.
  */
 import { ANALYTICS_CSV_HEADER } from '../analysis/analyticsCsv';
+import type { ImportFormat } from '../contract/files';
+import { describeTimeframe, inferTimeframeMs } from './barTimeframe';
 import { AGG_TRADES_HEADER, IS_BEST_MATCH } from './aggTrades';
 import { BOOK_TICKER_HEADER } from './bookTicker';
 import {
@@ -19,18 +21,12 @@ import {
 import { BAR_CSV_HEADER, TICK_CSV_HEADER } from './exportHeaders';
 import { symbolFromFileName } from './fileName';
 import { KLINES_HEADER } from './klines';
+import { inspectOhlcHead, type OhlcHead } from './ohlcCsv';
+import { describeTimeUnit } from './ohlcTime';
 import { TRADES_HEADER } from './trades';
 
-export type FileFormat =
-  | 'ndjson-raw'
-  | 'ndjson-combined'
-  | 'aggTrades'
-  | 'trades'
-  | 'klines'
-  | 'bookTicker'
-  | 'pairdesk-ticks'
-  | 'pairdesk-bars'
-  | 'pairdesk-analytics';
+/** The contract's list of content formats (one source of truth). */
+export type FileFormat = ImportFormat;
 
 export interface Detected {
   format: FileFormat;
@@ -40,6 +36,14 @@ export interface Detected {
   timeUnit?: 'ms' | 'us';
   /** Binance trade CSV only: futures (header, no is_best_match) or spot (is_best_match). */
   market?: 'futures' | 'spot';
+  /**
+   * PairDesk bar / analytics exports and OHLC CSV: the bar timeframe (ms) inferred from the
+   * starts in the lines given (smallest positive gap, see `inferTimeframeMs`); absent when they
+   * hold fewer than two bars of one symbol.
+   */
+  barsTimeframeMs?: number;
+  /** OHLC CSV only: columns, separator and time unit found in the head. */
+  ohlc?: OhlcHead;
   /** Plain words: what was seen. */
   reason: string;
 }
@@ -49,7 +53,9 @@ export type Detection = ({ ok: true } & Detected) | { ok: false; reason: string 
 export const ACCEPTED_FORMATS =
   'Binance WebSocket captures (NDJSON, raw or combined-stream, optionally .gz); data.binance.vision ' +
   'aggTrades, trades, klines and bookTicker CSV (futures or spot, with or without header, ms or µs); ' +
-  "PairDesk's own tick, bar and analytics CSV exports";
+  "PairDesk's own tick, bar and analytics CSV exports; generic OHLC(V) CSV with a header naming " +
+  'a time column (time, timestamp, date, datetime or open_time) and open, high, low, close ' +
+  '(volume optional), separated by "," ";" or tab';
 
 const HEADERS: ReadonlyArray<[string, Detected]> = [
   [AGG_TRADES_HEADER, { format: 'aggTrades', hasHeader: true, market: 'futures', reason: '' }],
@@ -140,6 +146,49 @@ function classifyDataLine(f: string[]): Detected | null {
   return null;
 }
 
+/** Column of the bar start in PairDesk's bar and analytics exports. */
+const START_COLUMN: Partial<Record<FileFormat, number>> = {
+  'pairdesk-bars': 1,
+  'pairdesk-analytics': 1,
+};
+
+/** Timeframe from the starts of the first symbol's rows (column 0 is the symbol in bar exports). */
+function headTimeframe(dataLines: readonly string[], startColumn: number): number | null {
+  const starts: number[] = [];
+  let symbol: string | undefined;
+  for (const line of dataLines) {
+    const f = splitFields(line);
+    if (startColumn === 1 && f.length === BAR_CSV_HEADER.length) {
+      symbol ??= f[0];
+      if (f[0] !== symbol) continue;
+    }
+    const start = parseUInt(f[startColumn] ?? '');
+    if (!Number.isNaN(start)) starts.push(start);
+  }
+  return inferTimeframeMs(starts);
+}
+
+function ohlcDetection(head: OhlcHead, hasData: boolean, hintText: string): Detection {
+  const { layout } = head;
+  const sep = layout.separator === '\t' ? 'tab' : `"${layout.separator}"`;
+  const columns = `time column "${layout.names[layout.time]}", open, high, low, close${layout.volume === undefined ? ', no volume' : ', volume'}`;
+  if (hasData && head.timeUnit === null) {
+    return {
+      ok: false,
+      reason: `OHLC CSV header (${sep}-separated, ${columns}), but the time column holds neither ISO 8601 date-times nor epoch s / ms / µs${hintText}`,
+    };
+  }
+  const out: Detection = {
+    ok: true,
+    format: 'ohlc-csv',
+    hasHeader: true,
+    ohlc: head,
+    reason: `OHLC CSV header, ${sep}-separated: ${columns}${head.timeUnit === null ? '' : `; ${describeTimeUnit(head.timeUnit)}`}${head.timeframeMs === null ? '' : `; bars every ${describeTimeframe(head.timeframeMs)}`}${hintText}`,
+  };
+  if (head.timeframeMs !== null) out.barsTimeframeMs = head.timeframeMs;
+  return out;
+}
+
 function jsonKind(line: string): FileFormat | null {
   let v: unknown;
   try {
@@ -196,9 +245,19 @@ export function detectFormat(firstLines: readonly string[], fileName?: string): 
         reason: `header matches ${d.market === undefined ? '' : `${d.market} `}${d.format}${hintText}`,
       };
       if (timeUnit !== undefined) out.timeUnit = timeUnit;
+      const startColumn = START_COLUMN[d.format];
+      if (startColumn !== undefined) {
+        const tf = headTimeframe(lines.slice(1), startColumn);
+        if (tf !== null) {
+          out.barsTimeframeMs = tf;
+          out.reason += `; bars every ${describeTimeframe(tf)}`;
+        }
+      }
       return out;
     }
   }
+  const ohlc = inspectOhlcHead(lines);
+  if (ohlc !== null) return ohlcDetection(ohlc, lines.length > 1, hintText);
   const fields = splitFields(first);
   const d = classifyDataLine(fields);
   if (d !== null) {

@@ -16,7 +16,11 @@ import type { TickValidator } from '../validation/tickValidator';
 import type { LineResult, LineTally } from './common';
 import type { Detected } from './detect';
 
-export type ImportRow = { kind: 'tick'; tick: Tick } | { kind: 'bar'; bar: Bar };
+/**
+ * One line's content. A PairDesk analytics line holds both closes of the pair: it is one `bar`
+ * row (the pair's first symbol) with the second symbol's bar in `second` — store both.
+ */
+export type ImportRow = { kind: 'tick'; tick: Tick } | { kind: 'bar'; bar: Bar; second?: Bar };
 
 export interface RowReader {
   readonly format: ImportFormat;

@@ -1,0 +1,80 @@
+/**
+ * Checks every bar reader makes (#10): prices that can form a bar, and bar starts that lie on the
+ * timeframe and increase per symbol.
+ */
+import { describeTimeframe } from './barTimeframe';
+import { quoteClipped, rejectLine, type LineResult } from './common';
+
+/**
+ * Null when low ≤ min(open, close) and high ≥ max(open, close) (all already checked > 0); else a
+ * `bad_price` rejection naming the column that breaks it. `texts` = [open, high, low, close] as
+ * written.
+ */
+export function checkOhlc<T>(
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  texts: readonly string[],
+  lineNo: number,
+): LineResult<T> | null {
+  const [o, h, l, c] = texts.map((t) => quoteClipped(t));
+  if (high < low) {
+    return rejectLine('bad_price', 'high', lineNo, `high ${h} is below low ${l}`);
+  }
+  if (low > Math.min(open, close)) {
+    return rejectLine(
+      'bad_price',
+      'low',
+      lineNo,
+      `low ${l} is above ${low > open ? `open ${o}` : `close ${c}`}`,
+    );
+  }
+  if (high < Math.max(open, close)) {
+    return rejectLine(
+      'bad_price',
+      'high',
+      lineNo,
+      `high ${h} is below ${high < open ? `open ${o}` : `close ${c}`}`,
+    );
+  }
+  return null;
+}
+
+/**
+ * Null when `start` is a multiple of `timeframeMs` (bars are UTC-aligned) and later than the
+ * symbol's previous start; else the `bad_interval`, `duplicate` or `out_of_order` rejection.
+ */
+export function startOrderReject<T>(
+  symbol: string,
+  start: number,
+  text: string,
+  column: string,
+  timeframeMs: number,
+  previous: number | undefined,
+  lineNo: number,
+): LineResult<T> | null {
+  if (start % timeframeMs !== 0) {
+    return rejectLine(
+      'bad_interval',
+      column,
+      lineNo,
+      `${column} ${quoteClipped(text)} is not on a ${describeTimeframe(timeframeMs)} boundary (bars start at whole multiples of the timeframe, UTC)`,
+    );
+  }
+  if (previous === undefined || start > previous) return null;
+  if (start === previous) {
+    return rejectLine(
+      'duplicate',
+      column,
+      lineNo,
+      `${symbol} bar at ${column} ${quoteClipped(text)} was already read`,
+    );
+  }
+  return rejectLine(
+    'out_of_order',
+    column,
+    lineNo,
+    `${symbol} bar at ${column} ${quoteClipped(text)} is earlier than the previous one (${new Date(previous).toISOString()}); rows must increase in time`,
+  );
+}
