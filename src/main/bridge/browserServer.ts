@@ -16,12 +16,30 @@
  * - memory: frames ≤ 1 MiB, at most MAX_IN_FLIGHT requests per socket between receipt and the
  *   reply's write, and a socket whose send buffer passes MAX_SOCKET_BUFFER (a client that does not
  *   read) is closed — one slow or hostile tab cannot grow the server without limit.
+ *
+ * Files (#10), under the same Host/Origin/token/cookie rules as everything else:
+ * - `POST /files/upload?name=…` streams the body to `<dataDir>/uploads/<random id>/<name>`; the
+ *   name is the client's word only, so it is cut to its base name and a small charset
+ *   (`sanitiseUploadName`); at most MAX_UPLOAD_BYTES (413 beyond) and MAX_CONCURRENT_UPLOADS at
+ *   once (429 beyond); the stored file is handed to `onUpload`, whose PickedFile is the answer;
+ * - `GET /files/download/<id>` sends the one regular file in `<dataDir>/downloads/<id>/` as a CSV
+ *   attachment, once (the folder is removed after a complete send); anything else is 404.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  lstatSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { Duplex } from 'node:stream';
+import { Transform, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   BRIDGE_PATH,
@@ -31,6 +49,7 @@ import {
 } from '../../core/contract/bridgeProtocol';
 import { encodeBridgeFrame } from '../../core/contract/bridgeCodec';
 import type { ContractHost, EventEnvelope } from '../../core/contract/contract';
+import type { PickedFile } from '../../core/contract/files';
 import { isRequestChannel, parseRequest } from '../../core/contract/schemas';
 import { buildCsp, withCspMeta } from '../platform/csp';
 
@@ -44,6 +63,18 @@ export const MAX_SOCKET_BUFFER = 64 * 1024 * 1024;
 export const MAX_IN_FLIGHT = 64;
 /** Largest bridge frame accepted; requests are small JSON. */
 export const MAX_BRIDGE_FRAME = 1024 * 1024;
+
+/** Upload route; the file name comes as `?name=`. */
+export const UPLOAD_PATH = '/files/upload';
+/** Download route: `/files/download/<id>` serves the file in `<dataDir>/downloads/<id>/`. */
+export const DOWNLOAD_PATH_PREFIX = '/files/download/';
+/** Largest upload by default (a month of one symbol's aggTrades CSV is a few GiB). */
+export const MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
+/** Uploads received at the same time; more get 429. */
+export const MAX_CONCURRENT_UPLOADS = 4;
+/** Longest stored upload name, in characters. */
+export const MAX_UPLOAD_NAME = 200;
+const DOWNLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -64,6 +95,12 @@ export interface BrowserServerOptions {
   port: number;
   /** Fixed token (tests); default a fresh random one. */
   token?: string;
+  /** Folder of `uploads/` and `downloads/`; without it (or `onUpload`) the file routes are 404. */
+  dataDir?: string;
+  /** Registers a stored upload (FilesService.registerPath); its PickedFile is the reply. */
+  onUpload?: (path: string) => PickedFile;
+  /** Upload size cap in bytes (default MAX_UPLOAD_BYTES). */
+  maxUploadBytes?: number;
 }
 
 export interface BrowserServer {
@@ -83,6 +120,10 @@ function sameToken(a: string | null | undefined, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function cookieToken(req: IncomingMessage): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
@@ -91,6 +132,57 @@ function cookieToken(req: IncomingMessage): string | null {
     if (k === COOKIE) return v.join('=');
   }
   return null;
+}
+
+/**
+ * The name an upload is stored under, or null when nothing usable is left: the base name only
+ * (after the last `/` or `\`), letters, digits and ` ._-+()@,=` kept and anything else made
+ * `_`, no leading dots (no hidden files, no `..`), no trailing dots or spaces (Windows), device
+ * names (`CON`, `NUL`, …) prefixed, at most MAX_UPLOAD_NAME characters.
+ */
+export function sanitiseUploadName(raw: string): string | null {
+  const base = raw.normalize('NFC').split(/[/\\]/).pop() ?? '';
+  let name = base.replace(/[^\p{L}\p{N} ._\-+()@,=]/gu, '_');
+  name = name.replace(/^[. ]+/, '').replace(/[. ]+$/, '');
+  if (name.length === 0 || [...name].length > MAX_UPLOAD_NAME) return null;
+  if (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(name)) name = `_${name}`;
+  return name;
+}
+
+/** `Content-Disposition: attachment` with an ASCII fallback and RFC 5987 UTF-8 (RFC 6266). */
+export function attachmentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  if (ascii === fileName) return `attachment; filename="${fileName}"`;
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+class UploadTooLarge extends Error {}
+
+/**
+ * Streams the request body into `target` (created, never overwritten), counting bytes; rejects
+ * with UploadTooLarge past `maxBytes` and with an Error when the client goes away. The request
+ * itself is not destroyed on a refusal, so the 413 can still be sent on its socket.
+ */
+async function receiveUpload(req: IncomingMessage, target: string, maxBytes: number) {
+  let received = 0;
+  const limiter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      if (received > maxBytes) done(new UploadTooLarge(`the upload is over ${maxBytes} bytes`));
+      else done(null, chunk);
+    },
+  });
+  req.on('error', (error) => limiter.destroy(error));
+  req.on('close', () => {
+    if (!req.complete) limiter.destroy(new Error('the upload was interrupted'));
+  });
+  req.pipe(limiter);
+  await pipeline(limiter, createWriteStream(target, { flags: 'wx' }));
+  return received;
 }
 
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
@@ -190,6 +282,107 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const isPage = (url: URL): boolean => url.pathname === '/' || url.pathname === '/index.html';
 
+  function plain(res: ServerResponse, status: number, text: string, extra = {}): void {
+    res.writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      ...extra,
+    });
+    res.end(`${text}\n`);
+  }
+
+  const maxUploadBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+  let uploadsRunning = 0;
+
+  async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const { dataDir, onUpload } = options;
+    if (dataDir === undefined || onUpload === undefined) {
+      return plain(res, 404, '404 Not Found: uploads are not enabled');
+    }
+    if (req.method !== 'POST') return plain(res, 405, '405 Method Not Allowed', { allow: 'POST' });
+    const name = sanitiseUploadName(url.searchParams.get('name') ?? '');
+    if (name === null) {
+      return badRequest(res, `?name= must be a file name of 1 to ${MAX_UPLOAD_NAME} characters`);
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    // Refused before reading; `connection: close` drops the unread body with the socket.
+    const refuse = (status: number, text: string): void =>
+      plain(res, status, text, { connection: 'close' });
+    if (declared > maxUploadBytes) {
+      return refuse(413, `413 Payload Too Large: uploads are limited to ${maxUploadBytes} bytes`);
+    }
+    if (uploadsRunning >= MAX_CONCURRENT_UPLOADS) {
+      return refuse(429, `429 Too Many Requests: ${MAX_CONCURRENT_UPLOADS} uploads at a time`);
+    }
+    uploadsRunning++;
+    const folder = join(dataDir, 'uploads', randomBytes(12).toString('base64url'));
+    const target = join(folder, name);
+    try {
+      await mkdir(folder, { recursive: true });
+      await receiveUpload(req, target, maxUploadBytes);
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      if (error instanceof UploadTooLarge) {
+        return refuse(413, `413 Payload Too Large: uploads are limited to ${maxUploadBytes} bytes`);
+      }
+      if (!res.writableEnded && !req.destroyed)
+        return refuse(400, `400 Bad Request: ${messageOf(error)}`);
+      return;
+    } finally {
+      uploadsRunning--;
+    }
+    let picked: PickedFile;
+    try {
+      picked = onUpload(target);
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      return badRequest(res, messageOf(error));
+    }
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(JSON.stringify(picked));
+  }
+
+  function download(req: IncomingMessage, res: ServerResponse, id: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return plain(res, 405, '405 Method Not Allowed', { allow: 'GET, HEAD' });
+    }
+    const notFound = (): void => plain(res, 404, '404 Not Found: no such download');
+    if (options.dataDir === undefined || !DOWNLOAD_ID.test(id)) return notFound();
+    const folder = join(options.dataDir, 'downloads', id);
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return notFound();
+    }
+    // Exactly one regular file (a symlink is not followed).
+    if (names.length !== 1) return notFound();
+    const file = join(folder, names[0]);
+    const st = lstatSync(file, { throwIfNoEntry: false });
+    if (!st?.isFile()) return notFound();
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-length': String(st.size),
+      'content-disposition': attachmentDisposition(names[0]),
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    // Served once: the folder goes after a complete send (a failed one can be retried).
+    pipeline(createReadStream(file), res).then(
+      () => rm(folder, { recursive: true, force: true }),
+      () => undefined,
+    );
+  }
+
   const http: Server = createServer((req, res) => {
     // Nothing a request carries may throw out of this handler: that would end the process.
     try {
@@ -197,6 +390,16 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       if (!url) return badRequest(res, 'unparsable URL');
       const why = refusal(req, url, isPage(url));
       if (why) return forbid(res, why);
+      if (url.pathname === UPLOAD_PATH) {
+        upload(req, res, url).catch((error: unknown) => {
+          if (!res.headersSent) badRequest(res, messageOf(error));
+          else res.destroy();
+        });
+        return;
+      }
+      if (url.pathname.startsWith(DOWNLOAD_PATH_PREFIX)) {
+        return download(req, res, url.pathname.slice(DOWNLOAD_PATH_PREFIX.length));
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD' });
         res.end();

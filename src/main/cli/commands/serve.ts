@@ -110,6 +110,9 @@ export const serveCommand: CliCommand = {
         host: app.host,
         rendererDir,
         port,
+        // Uploads land in the data folder and become picked files, as a dialog's choice would.
+        dataDir: app.services.files.dataDir,
+        onUpload: (path) => app.services.files.registerPath(path),
       });
     } catch (error) {
       await app.stop();
