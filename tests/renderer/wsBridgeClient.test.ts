@@ -237,6 +237,29 @@ describe('WsBridgeClient', () => {
     await expect(c.invoke('session.snapshot', null)).rejects.toThrow(/closed/);
   });
 
+  it('waits for files.import past the timeout (it lasts as long as the import)', async () => {
+    const server = await startServer();
+    let reply: (() => void) | null = null;
+    server.handlers['files.import'] = (request) => {
+      reply = () =>
+        server.sockets[0].send(
+          JSON.stringify({
+            type: 'reply',
+            id: server.invokes.at(-1)!.id,
+            ok: true,
+            response: { jobId: 'j1', echo: request },
+          }),
+        );
+      return undefined;
+    };
+    const c = client(server.url, { requestTimeoutMs: 50 });
+    const importing = c.invoke('files.import', { fileIds: ['f1'] });
+    await new Promise((r) => setTimeout(r, 200)); // four timeouts long
+    await until(() => reply !== null);
+    reply!();
+    await expect(importing).resolves.toMatchObject({ jobId: 'j1', echo: { fileIds: ['f1'] } });
+  });
+
   it('backs off exponentially up to the cap', () => {
     const o = { initialMs: 500, maxMs: 15_000, factor: 2 };
     expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, o, 0))).toEqual([
