@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { analyzeCommand } from './analyze';
 import { datasetsCommand } from './datasets';
 import { exportCommand } from './export';
+import { importCommand } from './import';
 import { recordCommand } from './record';
 import { serveCommand } from './serve';
 import { simulateCommand } from './simulate';
@@ -11,6 +12,7 @@ export const commands: CliCommand[] = [
   simulateCommand,
   recordCommand,
   exportCommand,
+  importCommand,
   datasetsCommand,
   analyzeCommand,
 ];
