@@ -5,7 +5,6 @@
  * contract's main side (`ContractHost`); transports only carry it.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import {
   DEFAULT_SETTINGS,
   type ConnectionStatus,
@@ -29,11 +28,13 @@ import {
 import { parseRequest, storedSettingsSchema } from '../../core/contract/schemas';
 import { applySettingsPatch } from '../../core/contract/settingsPatch';
 import { BarEventBatcher } from '../../core/events/barEventBatcher';
-import { TIMEFRAME_MS, type Bar } from '../../core/market/types';
+import { TIMEFRAME_MS, TIMEFRAMES, type Bar, type Timeframe } from '../../core/market/types';
 import { AlertService, checkAlertSettings } from '../alerts/alertService';
 import { AnalyticsHost } from '../analytics/analyticsHost';
 import type { Platform } from '../platform/interfaces';
 import { FilesService, isFilesChannel } from '../files/filesService';
+import type { ReplayFileSpec } from '../feedserver/sources/replayPlan';
+import type { DatasetInfo } from '../store/datasets';
 import { PairDeskStore } from '../store/store';
 import { ReplayCatalog, ReplayFileError } from './replayFiles';
 import { SourceSession } from './sourceSession';
@@ -82,6 +83,36 @@ export interface PairDeskApp {
 const SETTINGS_KEY = 'settings';
 /** Real paths of the replay files the user opened (main-only; never from the renderer). */
 const USER_REPLAY_FILES_KEY = 'replay.userFiles';
+/**
+ * Every file of the last multi-file replay (real paths, symbols asked for), main-only: the
+ * settings' replayFile holds its first one, and a restart replays them all again.
+ */
+const REPLAY_FILES_KEY = 'replay.files';
+
+/** What a replay plays: its files (real paths, checked) and the id shown as SourceInfo.fileId. */
+interface ReplayTarget {
+  files: ReplayFileSpec[];
+  fileId: string;
+}
+
+/** The stored multi-file replay, when it is well-formed. */
+function storedReplayFiles(raw: unknown): ReplayFileSpec[] | null {
+  if (!Array.isArray(raw) || raw.length < 2) return null;
+  const out: ReplayFileSpec[] = [];
+  for (const item of raw) {
+    if (typeof item !== 'object' || item === null) return null;
+    const { path, symbol } = item as { path?: unknown; symbol?: unknown };
+    if (typeof path !== 'string') return null;
+    out.push(typeof symbol === 'string' ? { path, symbol } : { path });
+  }
+  return out;
+}
+
+/** The timeframe of a bars-only dataset (null when built from ticks or not a product timeframe). */
+function barsOnlyOf(dataset: DatasetInfo): Timeframe | null {
+  const ms = dataset.barsOnlyTimeframeMs;
+  return TIMEFRAMES.find((tf) => TIMEFRAME_MS[tf] === ms) ?? null;
+}
 
 function storedSettings(store: PairDeskStore): Settings {
   const raw = store.getSetting(SETTINGS_KEY);
@@ -131,6 +162,8 @@ export class PairDeskServices implements ContractHost {
   private readonly statsTimer: NodeJS.Timeout;
   /** The last source switch; switches run one after another. */
   private switching: Promise<unknown> = Promise.resolve();
+  /** The files of the last replay started: what `replay.control` restart plays again. */
+  private replayTarget: ReplayTarget | undefined;
   private stopped = false;
 
   constructor(private readonly options: PairDeskAppOptions) {
@@ -151,6 +184,9 @@ export class PairDeskServices implements ContractHost {
         settings.replayFile = resolve(options.replayFile);
       }
     }
+    // A source named by the caller (command line) takes the place of a dataset left open.
+    if (options.source || options.replayFile) settings.openDatasetId = null;
+    if (options.replayFile) this.store.deleteSetting(REPLAY_FILES_KEY);
     if (options.replaySpeed) settings.replaySpeed = options.replaySpeed;
     if (options.symbols?.length) settings.symbols = options.symbols;
     this.settingsValue = normalisePair(settings);
@@ -179,7 +215,8 @@ export class PairDeskServices implements ContractHost {
       onSeries: (payload) => {
         // Rules first: an event is stored before the chart that shows its bar arrives.
         this.alerts.onSeries(payload);
-        this.emit('analytics', payload);
+        const barsOnly = this.barsOnlyWarmup();
+        this.emit('analytics', barsOnly === null ? payload : { ...payload, warmup: barsOnly });
       },
       onStationarity: (report) => this.emit('stationarity', report),
       testEveryBars: options.analyticsTestEveryBars,
@@ -225,10 +262,20 @@ export class PairDeskServices implements ContractHost {
   async start(): Promise<SourceInfo> {
     const s = this.settingsValue;
     this.analytics.start(s);
+    if (s.source === 'replay' && s.openDatasetId !== null) {
+      const id = s.openDatasetId;
+      const opened = await this.openDataset(id).catch((error: unknown) => ({
+        error: messageOf(error),
+      }));
+      if ('kind' in opened) return opened;
+      return this.switchSource('demo', () => undefined, s.replaySpeed, {
+        notice: `The dataset that was open (#${id}) could not be opened (${opened.error}), so the simulated market runs instead. Open another one in the dataset manager.`,
+      });
+    }
     if (s.source !== 'replay') return this.switchSource(s.source, () => undefined, s.replaySpeed);
     const info = await this.switchSource(
       'replay',
-      () => this.storedReplayFile(),
+      () => this.storedReplayTarget(),
       s.replaySpeed,
     ).catch((error: unknown) => ({ error: messageOf(error) }));
     if ('kind' in info && info.state !== 'failed') return info;
@@ -277,6 +324,8 @@ export class PairDeskServices implements ContractHost {
         return respond(this.snapshot());
       case 'bars.history': {
         const r = request as RequestOf<'bars.history'>;
+        // A bars-only dataset has nothing finer than its own bars.
+        if (this.finerThanBarsOnly(r.timeframe)) return respond([]);
         return respond(this.barHistory(r.symbol, TIMEFRAME_MS[r.timeframe], r.limit));
       }
       case 'settings.update':
@@ -291,10 +340,13 @@ export class PairDeskServices implements ContractHost {
         return respond(await this.removeSymbol((request as RequestOf<'symbols.remove'>).symbol));
       case 'replay.files':
         return respond(this.replay.list());
-      case 'analytics.series':
-        return respond(
-          await this.analytics.series((request as RequestOf<'analytics.series'>).limit),
+      case 'analytics.series': {
+        const series = await this.analytics.series(
+          (request as RequestOf<'analytics.series'>).limit,
         );
+        const barsOnly = this.barsOnlyWarmup();
+        return respond(barsOnly === null ? series : { ...series, warmup: barsOnly });
+      }
       case 'analytics.runTests':
         return respond(await this.analytics.runTests());
       case 'analytics.lastTests':
@@ -396,54 +448,64 @@ export class PairDeskServices implements ContractHost {
 
   /**
    * Stops the current source (its data stays stored) and starts another. Replay plays the
-   * offered file `fileId` (`replay.files`), or without one the file in the settings, checked
+   * offered file `fileId` (`replay.files`), or without one the file(s) in the settings, checked
    * again; an unknown id or a file no longer allowed is refused before anything stops.
    */
   selectSource(kind: SourceKind, fileId?: string, speed?: number): Promise<SourceInfo> {
-    const target = (): string | undefined => {
+    const target = (): ReplayTarget | undefined => {
       if (kind !== 'replay') return undefined;
-      return fileId !== undefined ? this.replay.resolveId(fileId) : this.storedReplayFile();
+      if (fileId === undefined) return this.storedReplayTarget();
+      return { files: [{ path: this.replay.resolveId(fileId) }], fileId };
     };
     return this.switchSource(kind, target, speed);
   }
 
-  /** The settings' replay file, when it may still be replayed (its real path). */
-  private storedReplayFile(): string {
+  /**
+   * The settings' replay: the stored multi-file replay when its first file is the settings'
+   * replayFile, else that one file; every path checked again now (real paths).
+   */
+  private storedReplayTarget(): ReplayTarget {
     const stored = this.settingsValue.replayFile;
     if (!stored) throw new ReplayFileError('choose a capture file to replay');
-    return this.replay.check(stored);
+    const first = this.replay.check(stored);
+    const several = storedReplayFiles(this.store.getSetting(REPLAY_FILES_KEY));
+    const files =
+      several !== null && several[0].path === stored
+        ? several.map((f) => ({ ...f, path: this.replay.check(f.path) }))
+        : [{ path: first }];
+    return { files, fileId: ReplayCatalog.idOf(first) };
   }
 
   /**
    * The serialised switch. `target` runs in turn, before the current source stops: it yields
-   * the real path to replay (undefined for live and demo) or throws to refuse the switch.
+   * the files to replay (undefined for live and demo) or throws to refuse the switch.
    */
   private switchSource(
     kind: SourceKind,
-    target: () => string | undefined,
+    target: () => ReplayTarget | undefined,
     speed: number | undefined,
     extra: { notice?: string } = {},
   ): Promise<SourceInfo> {
     const run = async (): Promise<SourceInfo> => {
       if (this.stopped) return this.sourceInfo;
-      const replayPath = target();
+      const replayTarget = target();
       const replayFile =
-        kind === 'replay' ? replayPath : (this.settingsValue.replayFile ?? undefined);
+        kind === 'replay'
+          ? replayTarget?.files[0].path
+          : (this.settingsValue.replayFile ?? undefined);
       const replaySpeed = speed ?? this.settingsValue.replaySpeed;
-      const replay =
-        kind === 'replay' && replayPath !== undefined
-          ? { id: ReplayCatalog.idOf(replayPath), name: basename(replayPath) }
-          : null;
+      const replayName = replayTarget?.files.map((f) => basename(f.path)).join(' + ');
       await this.session?.stop();
       this.session = undefined;
+      if (replayTarget !== undefined) this.replayTarget = replayTarget;
       try {
         this.session = await SourceSession.start({
           store: this.store,
           kind,
           symbols: this.settingsValue.symbols,
           liveUrl: this.options.feedUrl,
-          replayFile: replayPath,
-          replayFileId: replay?.id,
+          replayFiles: replayTarget?.files,
+          replayFileId: replayTarget?.fileId,
           replaySpeed,
           demoRate: this.options.demoRate,
           demoSeed: this.options.demoSeed,
@@ -467,6 +529,7 @@ export class PairDeskServices implements ContractHost {
             this.sourceInfo = info;
             this.emit('source', info);
           },
+          onTransfer: (progress) => this.emit('transfer', progress),
         });
         this.sourceInfo = this.session.source;
         this.connectionStatus = this.session.connection();
@@ -474,29 +537,41 @@ export class PairDeskServices implements ContractHost {
         this.sourceInfo = {
           kind,
           simulated: kind === 'demo',
-          label: kind === 'replay' ? `Replay ${replay?.name ?? '(no file)'}` : kind,
+          label: kind === 'replay' ? `Replay ${replayName ?? '(no file)'}` : kind,
           datasetId: 0,
           state: 'failed',
           error: messageOf(error),
           speed: kind === 'replay' ? replaySpeed : null,
-          fileId: replay?.id ?? null,
-          fileName: replay?.name ?? null,
+          fileId: replayTarget?.fileId ?? null,
+          fileName: replayName ?? null,
           tradesReplayed: null,
           notice: extra.notice ?? null,
         };
       }
       // New dataset (or none): the analytics restart from its stored bars.
       this.analytics.recompute();
+      if (replayTarget !== undefined) {
+        // Several files: all of them are restored; one file is the settings' replayFile alone.
+        if (replayTarget.files.length > 1)
+          this.store.setSetting(REPLAY_FILES_KEY, replayTarget.files);
+        else this.store.deleteSetting(REPLAY_FILES_KEY);
+      }
       this.commitSettings({
         source: kind,
         replayFile: replayFile ?? null,
         replaySpeed,
+        openDatasetId: null,
       });
       this.emit('source', this.sourceInfo);
       this.emit('connection', this.connectionStatus);
       return this.sourceInfo;
     };
-    const next = this.switching.then(run, run);
+    return this.serialised(run);
+  }
+
+  /** Runs `step` after the switches before it (source switches and dataset opening). */
+  private serialised<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.switching.then(step, step);
     this.switching = next;
     return next;
   }
@@ -528,22 +603,131 @@ export class PairDeskServices implements ContractHost {
     };
   }
 
-  /** Replays picked files (merged by time) into a new replay dataset (issue #10). */
+  /**
+   * Replays picked files (any trade format; e.g. the BTCUSDT and ETHUSDT archives of a day)
+   * merged by time into a new replay dataset (issue #10). Ids are resolved (and the files checked)
+   * before the running source stops; a file that cannot be played fails the source with why.
+   */
   async replayFiles(request: RequestOf<'files.replay'>): Promise<SourceInfo> {
-    void request;
-    throw new Error('files.replay is not implemented yet');
+    const target = (): ReplayTarget => {
+      if (request.fileIds.length === 0) throw new Error('choose at least one file to replay');
+      const files = request.fileIds.map((id): ReplayFileSpec => {
+        const path = this.replay.resolveId(id);
+        const symbol = request.symbols?.[id];
+        return symbol === undefined ? { path } : { path, symbol };
+      });
+      return { files, fileId: request.fileIds[0] };
+    };
+    return this.switchSource('replay', target, request.speed);
   }
 
-  /** Pause, resume, restart or re-pace the running replay (issue #10). */
+  /**
+   * Pause, resume, restart or re-pace the running replay (issue #10). A new speed is also stored
+   * (Settings.replaySpeed), so a restart or the next start keep it.
+   */
   async controlReplay(control: RequestOf<'replay.control'>): Promise<SourceInfo> {
-    void control;
-    throw new Error('replay.control is not implemented yet');
+    if (control.action === 'restart') {
+      const again = this.replayTarget;
+      if (this.sourceInfo.kind !== 'replay' || this.sourceInfo.stored || again === undefined) {
+        throw new Error('no replay to restart: choose files to replay first');
+      }
+      // Into a NEW replay dataset: in the current one every trade id is already stored, so the
+      // replayed trades would be dropped as duplicates and nothing would be seen again.
+      return this.switchSource('replay', () => again, this.sourceInfo.speed ?? undefined);
+    }
+    return this.serialised(async () => {
+      const session = this.session;
+      if (!session || this.sourceInfo.kind !== 'replay') {
+        throw new Error('no replay is running: choose files to replay first');
+      }
+      const info = session.control(control);
+      this.sourceInfo = info;
+      if (control.action === 'speed') this.commitSettings({ replaySpeed: control.speed });
+      return info;
+    });
   }
 
-  /** Views a stored dataset: the running source stops, nothing flows (issue #10). */
-  async openDataset(id: number): Promise<SourceInfo> {
-    void id;
-    throw new Error('datasets.open is not implemented yet');
+  /**
+   * Views a stored dataset (issue #10): the running source stops, nothing flows, the views and
+   * the analytics show its stored bars, and the settings remember it (openDatasetId) so a
+   * restart reopens it. Throws, before anything stops, when the dataset does not exist.
+   */
+  openDataset(id: number): Promise<SourceInfo> {
+    return this.serialised(async () => {
+      if (this.stopped) return this.sourceInfo;
+      const dataset = this.store.getDataset(id);
+      if (!dataset) throw new Error(`dataset #${id} does not exist (any more)`);
+      await this.session?.stop();
+      this.session = undefined;
+      const barsOnly = barsOnlyOf(dataset);
+      this.sourceInfo = {
+        kind: 'replay',
+        simulated: dataset.kind === 'demo',
+        label: `Dataset #${id} ${dataset.label}`,
+        datasetId: id,
+        state: 'ended',
+        error: null,
+        speed: null,
+        fileId: null,
+        fileName: null,
+        tradesReplayed: null,
+        notice: null,
+        stored: true,
+        barsOnly,
+      };
+      this.connectionStatus = {
+        state: 'stopped',
+        reason: 'viewing a stored dataset',
+        sinceMs: Date.now(),
+      };
+      this.analytics.recompute();
+      this.commitSettings({
+        source: 'replay',
+        openDatasetId: id,
+        symbols: this.symbolsOf(dataset, barsOnly),
+      });
+      this.emit('source', this.sourceInfo);
+      this.emit('connection', this.connectionStatus);
+      return this.sourceInfo;
+    });
+  }
+
+  /**
+   * The symbols a stored dataset holds (ticks, else bars at its finest timeframe), topped up with
+   * the current ones to two so there is a pair; the current symbols when it is empty.
+   */
+  private symbolsOf(dataset: DatasetInfo, barsOnly: Timeframe | null): string[] {
+    let symbols = this.store.tickSymbols(dataset.id);
+    for (const tf of barsOnly === null ? TIMEFRAMES : [barsOnly]) {
+      if (symbols.length > 0) break;
+      symbols = this.store.barSymbols(dataset.id, TIMEFRAME_MS[tf]);
+    }
+    if (symbols.length === 0) return [...this.settingsValue.symbols];
+    for (const s of this.settingsValue.symbols) {
+      if (symbols.length >= 2) break;
+      if (!symbols.includes(s)) symbols = [...symbols, s];
+    }
+    return symbols;
+  }
+
+  /** True when the viewed dataset is bars-only and `timeframe` is finer than its bars. */
+  private finerThanBarsOnly(timeframe: Timeframe): boolean {
+    const barsOnly = this.sourceInfo.barsOnly;
+    return (
+      barsOnly !== undefined &&
+      barsOnly !== null &&
+      TIMEFRAME_MS[timeframe] < TIMEFRAME_MS[barsOnly]
+    );
+  }
+
+  /** The analytics' warmup text for a bars-only dataset viewed at a finer timeframe, else null. */
+  private barsOnlyWarmup(): string | null {
+    const barsOnly = this.sourceInfo.barsOnly;
+    if (!barsOnly || !this.finerThanBarsOnly(this.settingsValue.timeframe)) return null;
+    const usable = TIMEFRAMES.filter((tf) => TIMEFRAME_MS[tf] >= TIMEFRAME_MS[barsOnly]);
+    const choose =
+      usable.length === 1 ? usable[0] : `${usable.slice(0, -1).join(', ')} or ${usable.at(-1)}`;
+    return `this dataset holds ${barsOnly} bars only (imported OHLC); choose ${choose}`;
   }
 
   async stop(): Promise<void> {
@@ -568,9 +752,11 @@ export class PairDeskServices implements ContractHost {
    * after reading it, so every bar due at that time has been closed and passed on beforehand.
    */
   private feedNow(): number | null {
+    // A stored dataset is complete: every interval is final, as at a replay's end.
+    if (this.sourceInfo.stored) return Number.POSITIVE_INFINITY;
     const pipeline = this.session?.recorder.pipeline;
     if (!pipeline || !Number.isFinite(pipeline.clock.lastEventTimeMs)) return null;
-    const now = pipeline.clock.now(performance.now());
+    const now = pipeline.feedNow();
     pipeline.advance();
     return now;
   }

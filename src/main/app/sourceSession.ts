@@ -4,22 +4,37 @@
  * replay go through the same feed client and pipeline as live data, over loopback, so what the
  * user sees in a demo is exactly how live data would be handled.
  */
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { ConnectionStatus, SourceInfo, SourceKind } from '../../core/contract/contract';
+import type {
+  ConnectionStatus,
+  ReplayControl,
+  SourceInfo,
+  SourceKind,
+  TransferProgress,
+} from '../../core/contract/contract';
 import type { IngestListener } from '../ingest/ingestPipeline';
 import { startFeedServer, type FeedServer } from '../feedserver';
 import { boundedLines, newLineCounters } from '../feedserver/sources/lines';
-import { isGzip } from '../feedserver/sources/replaySource';
+import { planReplay, type ReplayFileSpec } from '../feedserver/sources/replayPlan';
+import { isGzip, type ReplayReport } from '../feedserver/sources/replaySource';
 import type { OverallStateEvent } from '../feed/types';
 import { Recorder } from '../recorder/recorder';
 import type { PairDeskStore } from '../store/store';
+import { PausableClock } from './pausableClock';
+import { ReplayProgressReporter } from './replayProgress';
 
 export const BINANCE_FUTURES_WS = 'wss://fstream.binance.com';
 /** How long after a replay's last message the session keeps reading before it ends. */
 const REPLAY_DRAIN_MS = 1_000;
+/**
+ * Replay feed watchdog: a paused replay sends nothing, and the default 10 s watchdog would drop
+ * and redial the loopback connection (losing what is sent while it redials).
+ */
+const REPLAY_WATCHDOG_MS = 6 * 60 * 60 * 1000;
 
 export interface SourceSessionOptions {
   store: PairDeskStore;
@@ -34,6 +49,13 @@ export interface SourceSessionOptions {
   replayFile?: string;
   replayFileId?: string;
   replaySpeed?: number;
+  /**
+   * Replay of several files (any trade format: captures, aggTrades / trades CSV, plain, .gz or
+   * .zip; real paths the caller has checked), merged by time; takes the place of `replayFile`.
+   */
+  replayFiles?: readonly ReplayFileSpec[];
+  /** Replay progress (`transfer` events, kind 'replay'). */
+  onTransfer?: (progress: TransferProgress) => void;
   /** Demo: simulated aggTrades per second and seed. */
   demoRate?: number;
   demoSeed?: number;
@@ -131,6 +153,16 @@ function tradesOf(
   return n;
 }
 
+/** The final progress message of a replay, in plain words. */
+function replayOutcome(report: ReplayReport, trades: number, datasetId: number): string {
+  if (report.error) return `the replay stopped: ${report.error}`;
+  const skipped =
+    report.skippedLines > 0
+      ? `; ${report.skippedLines.toLocaleString('en-US')} line(s) skipped`
+      : '';
+  return `replayed ${trades.toLocaleString('en-US')} trades into dataset ${datasetId}${skipped}`;
+}
+
 function toConnectionStatus(e: OverallStateEvent): ConnectionStatus {
   return { state: e.state, reason: e.reason, sinceMs: e.since };
 }
@@ -140,11 +172,15 @@ export class SourceSession {
   private info: SourceInfo;
   private stopped = false;
 
+  /** Replay: its progress events. */
+  private reporter: ReplayProgressReporter | undefined;
+
   private constructor(
     recorder: Recorder,
     info: SourceInfo,
     private readonly server: FeedServer | undefined,
     private readonly options: SourceSessionOptions,
+    private readonly clock: PausableClock,
   ) {
     this.recorder = recorder;
     this.info = info;
@@ -167,20 +203,28 @@ export class SourceSession {
       url = server.url;
       label = 'Simulated market';
     } else if (kind === 'replay') {
-      const file = options.replayFile;
-      if (!file) throw new Error('replay needs a capture file');
-      const sniff = await sniffCapture(file);
+      const files =
+        options.replayFiles ?? (options.replayFile ? [{ path: options.replayFile }] : []);
+      if (files.length === 0) throw new Error('replay needs a capture file');
+      const plan = await planReplay(files);
       speed = options.replaySpeed ?? 10;
       server = await startFeedServer({
         port: 0,
-        source: { kind: 'replay', file, speed, startOnFirstSubscriber: true },
+        source: {
+          kind: 'replay',
+          file: files[0].path,
+          inputs: plan.inputs,
+          speed,
+          startOnFirstSubscriber: true,
+        },
       });
       url = server.url;
-      symbols = sniff.symbols;
-      tradeStream = sniff.tradeStream;
-      label = `Replay ${basename(file)}`;
-      fileName = basename(file);
+      symbols = plan.symbols;
+      tradeStream = plan.tradeStream;
+      fileName = files.map((f) => basename(f.path)).join(' + ');
+      label = `Replay ${fileName}`;
     }
+    const clock = new PausableClock();
     const recorder = new Recorder({
       store,
       symbols,
@@ -190,6 +234,12 @@ export class SourceSession {
       datasetLabel: kind === 'live' ? 'Live' : label,
       listener: options.listener,
       onConnection: (e) => options.onConnection(toConnectionStatus(e)),
+      ...(kind === 'replay'
+        ? {
+            monotonicNow: () => clock.now(),
+            feed: { watchdogMs: REPLAY_WATCHDOG_MS, rotationOverlapMs: 10_000 },
+          }
+        : {}),
     });
     const info: SourceInfo = {
       kind,
@@ -204,18 +254,33 @@ export class SourceSession {
       tradesReplayed: null,
       notice: options.notice ?? null,
     };
-    const session = new SourceSession(recorder, info, server, options);
-    if (server && kind === 'replay') {
+    const session = new SourceSession(recorder, info, server, options, clock);
+    const replay = server?.replay;
+    if (server && replay && kind === 'replay') {
+      const reporter = new ReplayProgressReporter(
+        { jobId: randomUUID(), label, datasetId: info.datasetId },
+        () => replay.progress(),
+        (p) => options.onTransfer?.(p),
+      );
+      session.reporter = reporter;
+      reporter.start();
       server.replayDone().then(
         async (report) => {
           // Let the last frames cross the socket, then end ingestion: every open bar closes and
           // is stored, and the connection reads "stopped" instead of waiting for a watchdog.
           await new Promise((r) => setTimeout(r, REPLAY_DRAIN_MS));
-          if (!session.isStopped) await session.recorder.stop();
+          if (session.isStopped) return;
+          await session.recorder.stop();
+          const trades = tradesOf(report.perStream, symbols, tradeStream);
+          reporter.finish(
+            report.error ? 'failed' : 'done',
+            replayOutcome(report, trades, info.datasetId),
+          );
           session.update({
             state: report.error ? 'failed' : 'ended',
             error: report.error ?? null,
-            tradesReplayed: tradesOf(report.perStream, symbols, tradeStream),
+            tradesReplayed: trades,
+            paused: false,
           });
         },
         (error: unknown) => session.update({ state: 'failed', error: String(error) }),
@@ -244,8 +309,48 @@ export class SourceSession {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.reporter?.finish('cancelled', 'the replay was stopped before its end');
     await this.recorder.stop();
     await this.server?.close();
+  }
+
+  /**
+   * Pause, resume or re-pace the running replay (restart is a new session: see PairDeskServices).
+   * Paused, nothing is sent and the pipeline's clock stands still; resumed, the replay goes on
+   * from where it was, paced from then; a new speed takes effect at once from the data time
+   * reached. Throws when this is not a running replay.
+   */
+  control(control: Exclude<ReplayControl, { action: 'restart' }>): SourceInfo {
+    const replay = this.server?.replay;
+    if (this.info.kind !== 'replay' || !replay || this.stopped) {
+      throw new Error('no replay is running: choose files to replay first');
+    }
+    if (this.info.state !== 'running') {
+      if (control.action !== 'speed') {
+        throw new Error(`the replay has ${this.info.state}: restart it to play it again`);
+      }
+      // Kept for a restart.
+      this.update({ speed: control.speed });
+      return this.info;
+    }
+    switch (control.action) {
+      case 'pause':
+        replay.pause();
+        this.clock.pause();
+        this.update({ paused: true });
+        break;
+      case 'resume':
+        this.clock.resume();
+        replay.resume();
+        this.update({ paused: false });
+        break;
+      case 'speed':
+        replay.setSpeed(control.speed);
+        this.update({ speed: control.speed });
+        break;
+    }
+    this.reporter?.tick();
+    return this.info;
   }
 
   private update(patch: Partial<SourceInfo>): void {

@@ -130,6 +130,11 @@ export class IngestPipeline implements BarSink {
     this.timer.unref();
   }
 
+  /** Feed time now (ms; FeedClock.now on this pipeline's monotonic clock). */
+  feedNow(): number {
+    return this.clock.now(this.monotonicNow());
+  }
+
   /** Closes due bars at the current feed time. */
   advance(): void {
     if (this.clock.lastEventTimeMs === undefined || !Number.isFinite(this.clock.lastEventTimeMs)) {

@@ -28,6 +28,12 @@ export interface RecorderOptions {
   /** Called once the dataset is chosen: at construction, or at the first handshake in auto. */
   onDataset?: (dataset: DatasetInfo, declared: DeclaredSource | null) => void;
   listener?: IngestListener;
+  /**
+   * Local monotonic clock of the ingestion pipeline (default performance.now). A replay passes
+   * one that stands still while paused, so the feed clock does not run on (and close bars) while
+   * nothing is sent.
+   */
+  monotonicNow?: () => number;
   feed?: Partial<BinanceFeedClientOptions>;
   /** Called on every overall connection-state change. */
   onConnection?: (state: OverallStateEvent) => void;
@@ -123,6 +129,7 @@ export class Recorder {
       sourceLabel: `${kind}:${source}`,
       wallClockFeed: kind === 'live',
       listener: this.options.listener,
+      monotonicNow: this.options.monotonicNow,
     });
     this.current = { dataset, pipeline };
     if (this.started) this.startPipeline();

@@ -115,6 +115,14 @@ const NOT_TRADES: Partial<Record<FileFormat, string>> = {
   'pairdesk-ticks': 'is a PairDesk tick export, which replay does not play yet',
 };
 
+/** "its first 2000 lines" or "its first 16 MiB", and the over-long lines skipped. */
+function headText(counters: LineCounters): string {
+  const head =
+    counters.bytes >= HEAD_MAX_BYTES ? 'its first 16 MiB' : `its first ${HEAD_LINES} lines`;
+  const n = counters.overlong;
+  return n > 0 ? `${head} (${n} line${n === 1 ? '' : 's'} longer than 1 MiB skipped)` : head;
+}
+
 /** One input's plan, or why it cannot be replayed. */
 async function planInput(
   file: string,
@@ -124,17 +132,17 @@ async function planInput(
 ): Promise<ReplayInput | { error: string }> {
   const name = member === null ? basename(file) : `${basename(file)}:${member}`;
   const { lines, counters } = await headLines(file, container, member);
+  if (lines.every((l) => l.trim() === '') && counters.bytes > 0) {
+    // Only over-long lines (an endless line, a gzip bomb): say so rather than "empty".
+    return { error: `${name}: no aggTrade or trade messages in ${headText(counters)}` };
+  }
   const detection = detectFormat(lines.slice(0, DETECT_LINES), member ?? basename(file));
   if (!detection.ok) return { error: `${name}: ${detection.reason}` };
   const base = { file, name, container, member };
   if (detection.format === 'ndjson-raw' || detection.format === 'ndjson-combined') {
     const sniff = sniffCaptureLines(lines);
     if (sniff.agg + sniff.trade === 0) {
-      const head =
-        counters.bytes >= HEAD_MAX_BYTES ? 'its first 16 MiB' : `its first ${HEAD_LINES} lines`;
-      const long =
-        counters.overlong > 0 ? ` (${counters.overlong} line(s) longer than 1 MiB skipped)` : '';
-      return { error: `${name}: no aggTrade or trade messages in ${head}${long}` };
+      return { error: `${name}: no aggTrade or trade messages in ${headText(counters)}` };
     }
     return {
       ...base,
