@@ -1,8 +1,13 @@
 /**
  * Sandboxed preload (bundled to CommonJS `out/preload/index.cjs`): exposes `window.pairdesk`,
- * which implements exactly PairDeskApi. No ipcRenderer, no generic send.
+ * which implements exactly PairDeskApi (`pathsForFiles` included). No ipcRenderer, no generic
+ * send.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createPairDeskApi } from './api';
 
-contextBridge.exposeInMainWorld('pairdesk', createPairDeskApi(ipcRenderer));
+// Dropped files: `File.path` is gone from Electron; webUtils gives the path in the preload only.
+contextBridge.exposeInMainWorld(
+  'pairdesk',
+  createPairDeskApi(ipcRenderer, (file) => webUtils.getPathForFile(file)),
+);

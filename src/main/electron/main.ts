@@ -97,6 +97,8 @@ async function boot(): Promise<PairDeskApp> {
     dbFile,
     nativeBinding,
     source: resolveSource(),
+    // Uploads, exports and reject reports live in the user-data folder, beside the database.
+    dataDir,
     platform: createElectronPlatform(() => mainWindow),
   });
   const getMainWindow = (): BrowserWindow | null => mainWindow;

@@ -3,7 +3,13 @@
  * With the bootstrap, the only module that imports `electron` at runtime.
  */
 import { BrowserWindow, Notification, dialog } from 'electron';
-import type { FileFilter, Notifier, Platform, SaveDialog } from '../platform/interfaces';
+import type {
+  FileFilter,
+  Notifier,
+  OpenDialog,
+  Platform,
+  SaveDialog,
+} from '../platform/interfaces';
 
 /**
  * Native notifications. A click brings `getWindow()`'s window to the front (restored, shown,
@@ -56,9 +62,29 @@ export function createElectronSaveDialog(getWindow: () => BrowserWindow | null):
   };
 }
 
+/** The native open dialog, several files at once, modal to the app window when there is one. */
+export function createElectronOpenDialog(getWindow: () => BrowserWindow | null): OpenDialog {
+  return {
+    async askOpenPaths(title: string, filters: FileFilter[]) {
+      const options = {
+        title,
+        filters,
+        properties: ['openFile' as const, 'multiSelections' as const],
+      };
+      const window = getWindow();
+      const result =
+        window && !window.isDestroyed()
+          ? await dialog.showOpenDialog(window, options)
+          : await dialog.showOpenDialog(options);
+      return result.canceled ? [] : result.filePaths;
+    },
+  };
+}
+
 export function createElectronPlatform(getWindow: () => BrowserWindow | null): Platform {
   return {
     notifier: createElectronNotifier(getWindow),
     saveDialog: createElectronSaveDialog(getWindow),
+    openDialog: createElectronOpenDialog(getWindow),
   };
 }

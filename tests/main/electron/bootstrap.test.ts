@@ -446,9 +446,12 @@ describe('bootstrap (main.ts) with a fake electron', () => {
       dbFile: join(fake.app.getPath('userData'), 'pairdesk.db'),
       nativeBinding: binding,
       source: undefined, // the source stored in the settings
+      // Uploads, exports and reject reports beside the database.
+      dataDir: fake.app.getPath('userData'),
       platform: expect.objectContaining({
         notifier: expect.anything(),
         saveDialog: expect.anything(),
+        openDialog: expect.anything(),
       }),
     });
 

@@ -294,6 +294,45 @@ export const fakeNet = {
   },
 };
 
+/** A dialog call: the parent window (null for none) and the options. */
+export interface FakeDialogCall {
+  window: unknown;
+  options: Record<string, unknown>;
+}
+
+/**
+ * `dialog.showOpenDialog` / `showSaveDialog`: record each call (with or without a parent window,
+ * as Electron's overloads allow) and answer what the test set (cancelled by default).
+ */
+export class FakeDialogs {
+  readonly openCalls: FakeDialogCall[] = [];
+  readonly saveCalls: FakeDialogCall[] = [];
+  /** Paths the user "chooses" in the next open dialogs; null = cancel. */
+  openAnswer: string[] | null = null;
+  /** Path the user "chooses" in the next save dialogs; null = cancel. */
+  saveAnswer: string | null = null;
+
+  private static split(args: unknown[]): FakeDialogCall {
+    return args.length >= 2
+      ? { window: args[0], options: args[1] as Record<string, unknown> }
+      : { window: null, options: args[0] as Record<string, unknown> };
+  }
+
+  async showOpenDialog(...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {
+    this.openCalls.push(FakeDialogs.split(args));
+    return this.openAnswer === null
+      ? { canceled: true, filePaths: [] }
+      : { canceled: false, filePaths: [...this.openAnswer] };
+  }
+
+  async showSaveDialog(...args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> {
+    this.saveCalls.push(FakeDialogs.split(args));
+    return this.saveAnswer === null
+      ? { canceled: true, filePath: '' }
+      : { canceled: false, filePath: this.saveAnswer };
+  }
+}
+
 /** A fresh fake `electron` module (main-process side) and handles on its parts. */
 export function createFakeElectron(userData = '/tmp/pairdesk-user', appPath = '/tmp/pairdesk-app') {
   const app = new FakeApp(userData, appPath);
@@ -302,13 +341,13 @@ export function createFakeElectron(userData = '/tmp/pairdesk-user', appPath = '/
   const protocol = new FakeProtocol(app);
   fakeNet.fetched.length = 0;
   const errorBoxes: { title: string; content: string }[] = [];
+  const dialogs = new FakeDialogs();
   const dialog = {
     showErrorBox(title: string, content: string): void {
       errorBoxes.push({ title, content });
     },
-    async showSaveDialog(): Promise<{ canceled: boolean; filePath?: string }> {
-      return { canceled: true };
-    },
+    showSaveDialog: (...args: unknown[]) => dialogs.showSaveDialog(...args),
+    showOpenDialog: (...args: unknown[]) => dialogs.showOpenDialog(...args),
   };
   FakeBrowserWindow.created.length = 0;
   FakeNotification.created.length = 0;
@@ -331,6 +370,7 @@ export function createFakeElectron(userData = '/tmp/pairdesk-user', appPath = '/
     defaultSession,
     protocol,
     errorBoxes,
+    dialogs,
     windows: FakeBrowserWindow.created,
   };
 }

@@ -87,20 +87,63 @@ describe('preload API', () => {
   });
 });
 
+describe('pathsForFiles (files dropped on the window)', () => {
+  it('asks webUtils.getPathForFile for each File and keeps the non-empty paths', () => {
+    const asked: unknown[] = [];
+    const paths = new Map<string, string>([
+      ['BTCUSDT-aggTrades-2024-07-18.zip', '/home/u/BTCUSDT-aggTrades-2024-07-18.zip'],
+      ['ETHUSDT-aggTrades-2024-07-18.zip', '/home/u/ETHUSDT-aggTrades-2024-07-18.zip'],
+    ]);
+    const api = createPairDeskApi(fakeIpcRenderer().ipc, (file) => {
+      asked.push(file);
+      if (file.name === 'boom.csv') throw new Error('not a file');
+      return paths.get(file.name) ?? ''; // '' = a File made in the page, not on disk
+    });
+    const btc = new File(['a'], 'BTCUSDT-aggTrades-2024-07-18.zip');
+    const eth = new File(['b'], 'ETHUSDT-aggTrades-2024-07-18.zip');
+    const madeInPage = new File(['c'], 'generated.csv');
+    const throws = new File(['d'], 'boom.csv');
+    expect(
+      api.pathsForFiles?.([btc, 'not a file', madeInPage, null, eth, throws, { name: 1 }]),
+    ).toEqual([
+      '/home/u/BTCUSDT-aggTrades-2024-07-18.zip',
+      '/home/u/ETHUSDT-aggTrades-2024-07-18.zip',
+    ]);
+    // Only File-like objects reach webUtils.
+    expect(asked).toEqual([btc, madeInPage, eth, throws]);
+    expect(api.pathsForFiles?.('nope' as unknown as unknown[])).toEqual([]);
+  });
+
+  it('is absent without webUtils (the renderer then uploads)', () => {
+    const api = createPairDeskApi(fakeIpcRenderer().ipc);
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
+  });
+});
+
 describe('preload entry', () => {
-  it('exposes exactly window.pairdesk with invoke and on', async () => {
+  it('exposes exactly window.pairdesk with invoke, on and pathsForFiles over webUtils', async () => {
     const exposed = new Map<string, unknown>();
     const { ipc } = fakeIpcRenderer();
+    const asked: unknown[] = [];
     vi.doMock('electron', () => ({
       contextBridge: {
         exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value),
       },
       ipcRenderer: ipc,
+      webUtils: {
+        getPathForFile: (file: File) => {
+          asked.push(file);
+          return `/dropped/${file.name}`;
+        },
+      },
     }));
     await import('../../../src/preload/index');
     expect([...exposed.keys()]).toEqual(['pairdesk']);
     const api = exposed.get('pairdesk') as PairDeskApi;
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'on', 'pathsForFiles']);
+    const file = new File(['x'], 'a.csv');
+    expect(api.pathsForFiles?.([file])).toEqual(['/dropped/a.csv']);
+    expect(asked).toEqual([file]);
     vi.doUnmock('electron');
   });
 });
