@@ -41,8 +41,11 @@ const REPLAYABLE: ReadonlySet<ImportFormat> = new Set([
   'pairdesk-ticks',
 ]);
 
-/** `BTCUSDT_1m.csv`, `ETHUSDT-prices.csv`: a leading upper-case symbol with a stablecoin quote. */
-const LOOSE_SYMBOL = /^([A-Z0-9]{2,24}(?:USDT|USDC|FDUSD|BUSD))(?=[-_. ])/;
+/**
+ * `BTCUSDT_1m.csv`, `ohlc-ETHUSDT-5m.csv`: an upper-case symbol with a stablecoin quote as one
+ * `-`/`_`/`.`/space-separated part of the name.
+ */
+const LOOSE_SYMBOL = /(?:^|[-_. ])([A-Z0-9]{2,24}(?:USDT|USDC|FDUSD|BUSD))(?=[-_. ]|$)/;
 
 function symbolFromName(fileName: string): string | null {
   const binance = symbolFromFileName(fileName);
