@@ -29,19 +29,19 @@ import type {
 } from '../../../core/contract/files';
 import type { LineResult } from '../../../core/formats/common';
 import { ACCEPTED_FORMATS } from '../../../core/formats/detect';
-import type { ImportRow, RowReader } from '../../../core/formats/rowReader';
+import type { ImportRow, RowReader, RowReaderOptions } from '../../../core/formats/rowReader';
+import { BarRollup } from '../../../core/formats/rollup';
+import { createRowReader } from '../../../core/formats/rowReaders';
 import type { Bar, Tick } from '../../../core/market/types';
 import { isBarEligible, TickValidator } from '../../../core/validation/tickValidator';
 import { MAX_DECIMAL_TEXT_CHARS } from '../../ingest/ingestPipeline';
 import type { PairDeskStore } from '../../store/store';
+import { readInput } from '../input';
 import type { MemberReadResult } from '../input/types';
-import { ImportBarRollup } from './barRollup';
-import { readImportInput } from './input';
 import { detectMembers, type MemberDetection } from './inspectFiles';
 import { datasetLabel } from './label';
 import { ProgressMeter } from './progressMeter';
 import { RejectReport, reportIdFor } from './rejectReport';
-import { createImportRowReader } from './rowReaders';
 
 export interface ImportDeps {
   store: PairDeskStore;
@@ -78,7 +78,7 @@ class ImportSink implements BarSink {
   ticks = 0;
   bars = 0;
   readonly aggregator = new BarAggregator(DEFAULT_TIMEFRAMES_MS, this);
-  readonly rollup = new ImportBarRollup(DEFAULT_TIMEFRAMES_MS);
+  readonly rollup = new BarRollup(DEFAULT_TIMEFRAMES_MS);
   /** The report of the file that last gave a symbol's data: its bars count there. */
   readonly fileOfSymbol = new Map<string, FileImportReport>();
   readonly symbols = new Set<string>();
@@ -127,7 +127,7 @@ class ImportSink implements BarSink {
 
   bar(bar: Bar): void {
     this.storeBar(bar);
-    this.rollup.add(bar);
+    for (const coarse of this.rollup.push(bar)) this.storeBar(coarse);
   }
 
   /** Closes every open bar, stores the roll-ups and commits. */
@@ -273,7 +273,7 @@ export async function runImport(
         continue;
       }
       const memberReports = new Map<string | null, FileImportReport>();
-      const read = await readImportInput(file.path, {
+      const read = await readInput(file.path, {
         signal: options.signal,
         onProgress(bytes) {
           meter.bytesDone = bytesBefore + bytes;
@@ -286,8 +286,8 @@ export async function runImport(
             reason: 'not seen when the file was inspected',
             symbols: [],
             needsSymbol: false,
-            timeframeMs: null,
             barsTimeframeMs: null,
+            replayable: false,
           };
           const r = emptyReport(d);
           memberReports.set(member.member, r);
@@ -300,15 +300,19 @@ export async function runImport(
           }
           const symbol = file.symbol?.toUpperCase() ?? d.symbols[0];
           if (d.needsSymbol && file.symbol === undefined) {
-            r.error = `the ${d.detected.format} file ${fileLabel(d)} does not say its symbol in its name; give it (e.g. --symbol BTCUSDT)`;
+            r.error =
+              d.detected.format === 'pairdesk-analytics'
+                ? `the analytics file ${fileLabel(d)} does not say its pair in its name; rename it like BTCUSDT-ETHUSDT-1m-analytics-….csv`
+                : `the ${d.detected.format} file ${fileLabel(d)} does not say its symbol in its name; give it (e.g. --symbol BTCUSDT)`;
             return null;
           }
-          const reader = createImportRowReader({
-            detected: d.detected,
-            symbol,
-            validator,
-            timeframeMs: d.timeframeMs ?? undefined,
-          });
+          const readerOptions: RowReaderOptions = { detected: d.detected, validator };
+          if (symbol !== undefined) readerOptions.symbol = symbol;
+          if (d.barsTimeframeMs !== null) readerOptions.timeframeMs = d.barsTimeframeMs;
+          if (d.detected.format === 'pairdesk-analytics' && d.symbols.length === 2) {
+            readerOptions.pair = [d.symbols[0], d.symbols[1]];
+          }
+          const reader = createRowReader(readerOptions);
           if ('error' in reader) {
             r.error = reader.error;
             return null;
@@ -382,9 +386,11 @@ export async function runImport(
             sink.fileOfSymbol.set(lastSymbol, r);
           }
         } else {
-          sink.symbols.add(row.bar.symbol);
-          sink.fileOfSymbol.set(row.bar.symbol, r);
-          sink.bar(row.bar);
+          for (const bar of row.second === undefined ? [row.bar] : [row.bar, row.second]) {
+            sink.symbols.add(bar.symbol);
+            sink.fileOfSymbol.set(bar.symbol, r);
+            sink.bar(bar);
+          }
         }
       } else if (res.kind === 'reject') {
         r.rejected++;

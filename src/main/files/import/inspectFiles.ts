@@ -7,32 +7,16 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { decodeMessage } from '../../../core/binance/decode';
-import type { FileInspection, ImportFormat } from '../../../core/contract/files';
-import { ACCEPTED_FORMATS, detectFormat, type Detected } from '../../../core/formats/detect';
+import type { FileInspection } from '../../../core/contract/files';
+import { ACCEPTED_FORMATS, type Detected } from '../../../core/formats/detect';
 import { symbolFromFileName } from '../../../core/formats/fileName';
+import { inspectHead } from '../../../core/formats/inspect';
 import { TIMEFRAMES, TIMEFRAME_MS, type Timeframe } from '../../../core/market/types';
+import { readHeads } from '../input';
 import type { InputMember } from '../input/types';
-import { readImportHeads } from './input';
-import { createImportRowReader } from './rowReaders';
 
 /** Lines looked at per member. */
 export const HEAD_LINES = 20;
-
-const TRADE_FORMATS: ReadonlySet<ImportFormat> = new Set([
-  'ndjson-raw',
-  'ndjson-combined',
-  'aggTrades',
-  'trades',
-  'pairdesk-ticks',
-]);
-/** Formats whose lines carry their symbol (everything else is one symbol per file). */
-const SELF_NAMING: ReadonlySet<ImportFormat> = new Set([
-  'ndjson-raw',
-  'ndjson-combined',
-  'pairdesk-ticks',
-  'pairdesk-bars',
-]);
 
 /** One member as the importer needs it. */
 export interface MemberDetection {
@@ -40,55 +24,31 @@ export interface MemberDetection {
   /** null when not recognised or unreadable; `reason` says why. */
   detected: Detected | null;
   reason: string;
+  /** Symbols from the content or the name (the pair, for analytics exports). */
   symbols: string[];
   needsSymbol: boolean;
-  /** Bar formats: the timeframe from the file name, when it says one. */
-  timeframeMs: number | null;
-  /** Bar formats: the bar timeframe (ms) of the first bar in the head, else the name's. */
+  /** Bar formats: the bar timeframe (ms), when the name or the head says it. */
   barsTimeframeMs: number | null;
+  replayable: boolean;
 }
 
-/** The timeframe of the first bar the head lines give (bar formats), else null. */
-function headBarsTimeframe(
-  detected: Detected,
-  lines: readonly string[],
-  symbol: string | undefined,
-  timeframeMs: number | null,
-): number | null {
-  const reader = createImportRowReader({
-    detected,
-    symbol: symbol ?? 'UNKNOWN',
-    timeframeMs: timeframeMs ?? undefined,
-  });
-  if ('error' in reader || reader.yields !== 'bars') return null;
-  for (let i = 0; i < lines.length; i++) {
-    const r = reader.push(lines[i], i + 1);
-    if (r.kind === 'item' && r.item.kind === 'bar') return r.item.bar.timeframeMs;
-  }
-  return timeframeMs;
-}
-
-function headSymbols(format: ImportFormat, lines: readonly string[]): string[] {
-  const out = new Set<string>();
-  if (format === 'ndjson-raw' || format === 'ndjson-combined') {
-    for (const line of lines) {
-      const m = decodeMessage(line);
-      if (m.kind === 'trade') out.add(m.tick.symbol);
-    }
-  } else if (format === 'pairdesk-ticks' || format === 'pairdesk-bars') {
-    for (const line of lines.slice(1)) {
-      const s = line.split(',')[0]?.trim().toUpperCase();
-      if (s !== undefined && /^[A-Z0-9]{2,30}$/.test(s)) out.add(s);
-    }
-  }
-  return [...out].sort();
+function unusable(member: InputMember, reason: string): MemberDetection {
+  return {
+    member,
+    detected: null,
+    reason,
+    symbols: [],
+    needsSymbol: false,
+    barsTimeframeMs: null,
+    replayable: false,
+  };
 }
 
 /** Detects every member of `path` (display name `name`). */
 export async function detectMembers(path: string, name: string): Promise<MemberDetection[]> {
   let heads;
   try {
-    heads = await readImportHeads(path, HEAD_LINES);
+    heads = await readHeads(path, HEAD_LINES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message);
@@ -96,58 +56,27 @@ export async function detectMembers(path: string, name: string): Promise<MemberD
       (s) => s.size,
       () => 0,
     );
-    return [
-      {
-        member: { name, member: null, container: 'plain', sizeBytes },
-        detected: null,
-        reason: `cannot read ${name}: ${why}`,
-        symbols: [],
-        needsSymbol: false,
-        timeframeMs: null,
-        barsTimeframeMs: null,
-      },
-    ];
+    const member: InputMember = { name, member: null, container: 'plain', sizeBytes };
+    return [unusable(member, `cannot read ${name}: ${why}`)];
   }
   return heads.map((head) => {
     const member = { ...head.member, name };
-    const hintName = head.member.member ?? name;
-    if (head.error !== undefined) {
-      return {
-        member,
-        detected: null,
-        reason: head.error,
-        symbols: [],
-        needsSymbol: false,
-        timeframeMs: null,
-        barsTimeframeMs: null,
-      };
-    }
-    const d = detectFormat(head.lines, hintName);
-    if (!d.ok) {
-      return {
-        member,
-        detected: null,
-        reason: d.reason,
-        symbols: [],
-        needsSymbol: false,
-        timeframeMs: null,
-        barsTimeframeMs: null,
-      };
-    }
-    const { ok: _ok, ...detected } = d;
-    const hint = symbolFromFileName(hintName) ?? symbolFromFileName(name);
-    const fromContent = headSymbols(d.format, head.lines);
-    const selfNaming = SELF_NAMING.has(d.format);
-    const symbols = selfNaming ? fromContent : hint !== null ? [hint.symbol] : [];
-    const timeframeMs = hint?.intervalMs ?? null;
+    if (head.error !== undefined) return unusable(member, head.error);
+    // A zip member's own name says more (BTCUSDT-aggTrades-….csv) than an upload's name.
+    const memberName = head.member.member;
+    const hintName =
+      memberName !== null && symbolFromFileName(memberName) !== null ? memberName : name;
+    const h = inspectHead(head.lines, hintName);
+    if (!h.detection.ok) return unusable(member, h.detection.reason);
+    const { ok: _ok, ...detected } = h.detection;
     return {
       member,
       detected,
-      reason: d.reason,
-      symbols,
-      needsSymbol: !selfNaming && hint === null,
-      timeframeMs,
-      barsTimeframeMs: headBarsTimeframe(detected, head.lines, symbols[0], timeframeMs),
+      reason: h.detection.reason,
+      symbols: h.symbols,
+      needsSymbol: h.needsSymbol,
+      barsTimeframeMs: h.barsTimeframeMs,
+      replayable: h.replayable,
     };
   });
 }
@@ -177,7 +106,7 @@ export async function inspectFile(path: string, fileId: string): Promise<FileIns
       symbols: m.symbols,
       needsSymbol: m.needsSymbol,
       barsTimeframe: timeframeOf(m.barsTimeframeMs),
-      replayable: format !== null && TRADE_FORMATS.has(format),
+      replayable: m.replayable,
     };
   });
 }
