@@ -1,0 +1,202 @@
+/**
+ * Issue #10, replay of any trade file through the app's services, the real feed server on
+ * 127.0.0.1 and a real SQLite file: the real capture (futures trades, BTCUSDT + ETHUSDT) written
+ * as two data.binance.vision aggTrades CSV zips replays, merged by time, into the same stored
+ * bars as the NDJSON capture itself; pause holds the flow (and loses nothing), resume and a new
+ * speed go on; restart plays into a new dataset; a multi-file replay is restored after a restart;
+ * progress arrives as `transfer` events.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  EventEnvelope,
+  SourceInfo,
+  TransferProgress,
+} from '../../../src/core/contract/contract';
+import { AGG_TRADES_HEADER } from '../../../src/core/formats/aggTrades';
+import { startPairDeskApp, type PairDeskApp } from '../../../src/main/app/pairDeskApp';
+import { aggTradeLine, loadCapture } from '../../../scripts/make-format-fixtures';
+import { replayStopped, sleep, startCaptureReplay, waitFor } from './captureReplay';
+
+const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
+const TRADES = { BTCUSDT: 10_701, ETHUSDT: 13_655 };
+const TIMEFRAMES_MS = [1_000, 60_000, 300_000];
+
+/** The capture's trades of each symbol as a futures aggTrades CSV (with header) in a zip. */
+function writeAggTradesZips(dir: string): string[] {
+  const { ticks } = loadCapture();
+  return SYMBOLS.map((symbol) => {
+    const csv = [
+      AGG_TRADES_HEADER,
+      ...ticks
+        .filter((t) => t.symbol === symbol)
+        .map((t) => aggTradeLine(t, { spot: false, us: false })),
+    ].join('\n');
+    const member = `${symbol}-aggTrades-2024-07-18.csv`;
+    const path = join(dir, `${symbol}-aggTrades-2024-07-18.zip`);
+    writeFileSync(path, zipSync({ [member]: strToU8(`${csv}\n`) }));
+    return path;
+  });
+}
+
+function transfers(events: readonly EventEnvelope[]): TransferProgress[] {
+  return events
+    .filter((e): e is EventEnvelope<'transfer'> => e.event === 'transfer')
+    .map((e) => e.payload);
+}
+
+function messagesOf(app: PairDeskApp): number {
+  return app.services.currentSession?.recorder.pipeline.snapshot().messages ?? 0;
+}
+
+describe('files.replay: aggTrades CSV zips through the feed path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pairdesk-replay-files-'));
+  const dbFile = join(dir, 'replay.db');
+  let zips: string[] = [];
+  let app: PairDeskApp | undefined;
+  let ndjsonDataset = 0;
+  let csvDataset = 0;
+
+  beforeAll(() => {
+    zips = writeAggTradesZips(dir);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const fileIds = (a: PairDeskApp): string[] => zips.map((z) => a.services.allowUserFile(z).id);
+
+  it('two zips merged by time store the bars of the NDJSON replay', async () => {
+    app = await startCaptureReplay(dbFile, 2_000);
+    await replayStopped(app, 60_000);
+    expect(app.services.source.state).toBe('ended');
+    ndjsonDataset = app.services.source.datasetId;
+
+    const events: EventEnvelope[] = [];
+    app.host.subscribe((e) => events.push(e));
+    const info = await app.host.handle('files.replay', { fileIds: fileIds(app), speed: 2_000 });
+    expect(info).toMatchObject({
+      kind: 'replay',
+      state: 'running',
+      label: 'Replay BTCUSDT-aggTrades-2024-07-18.zip + ETHUSDT-aggTrades-2024-07-18.zip',
+      speed: 2_000,
+    });
+    await replayStopped(app, 60_000);
+    const source = app.services.source;
+    expect(source.error).toBeNull();
+    expect(source.state).toBe('ended');
+    expect(source.tradesReplayed).toBe(TRADES.BTCUSDT + TRADES.ETHUSDT);
+    csvDataset = source.datasetId;
+    expect(csvDataset).not.toBe(ndjsonDataset);
+
+    const store = app.services.store;
+    for (const symbol of SYMBOLS) {
+      expect(store.tickCount(csvDataset, symbol)).toBe(TRADES[symbol as keyof typeof TRADES]);
+      for (const tf of TIMEFRAMES_MS) {
+        const want = store.bars(ndjsonDataset, symbol, tf);
+        expect(want.length).toBeGreaterThan(0);
+        expect(store.bars(csvDataset, symbol, tf), `${symbol} ${tf} ms`).toEqual(want);
+      }
+    }
+    // Nothing rejected: merged by time, the feed clock never saw a trade from the past.
+    expect(app.services.ingestStats().rejectsTotal).toBe(0);
+
+    const progress = transfers(events);
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(progress.map((p) => p.jobId)).size).toBe(1);
+    const last = progress[progress.length - 1];
+    expect(last).toMatchObject({
+      kind: 'replay',
+      state: 'done',
+      fraction: 1,
+      datasetId: csvDataset,
+    });
+    expect(last.bytesTotal).toBeGreaterThan(0);
+    expect(last.bytesDone).toBe(last.bytesTotal);
+    // Header + one line per trade, each file.
+    expect(last.lines).toBe(TRADES.BTCUSDT + TRADES.ETHUSDT + 2);
+    expect(last.message).toMatch(/replayed 24,356 trades into dataset/);
+  }, 120_000);
+
+  it('restart plays the same files again into a new dataset with the same bars', async () => {
+    if (!app) throw new Error('no app');
+    const info = await app.host.handle('replay.control', { action: 'restart' });
+    expect(info.datasetId).not.toBe(csvDataset);
+    expect(info.label).toMatch(/^Replay BTCUSDT-aggTrades/);
+    await replayStopped(app, 60_000);
+    const again = app.services.source.datasetId;
+    expect(app.services.source.tradesReplayed).toBe(TRADES.BTCUSDT + TRADES.ETHUSDT);
+    for (const symbol of SYMBOLS) {
+      expect(app.services.store.bars(again, symbol, 1_000)).toEqual(
+        app.services.store.bars(csvDataset, symbol, 1_000),
+      );
+    }
+  }, 60_000);
+
+  it('pause stops the flow, resume goes on, a new speed re-paces; nothing is lost', async () => {
+    if (!app) throw new Error('no app');
+    const events: EventEnvelope[] = [];
+    app.host.subscribe((e) => events.push(e));
+    // The capture spans 8 min: 24 s at ×20.
+    await app.host.handle('files.replay', { fileIds: fileIds(app), speed: 20 });
+    const a = app;
+    await waitFor(() => messagesOf(a) > 500, 20_000, 'the first messages');
+
+    const paused = await app.host.handle('replay.control', { action: 'pause' });
+    expect(paused.paused).toBe(true);
+    await sleep(300); // frames already on the socket
+    const atPause = messagesOf(app);
+    await sleep(1_200);
+    expect(messagesOf(app)).toBe(atPause);
+    expect(app.services.source.state).toBe('running');
+    expect(transfers(events).some((p) => p.state === 'paused')).toBe(true);
+
+    const resumed = await app.host.handle('replay.control', { action: 'resume' });
+    expect(resumed.paused).toBe(false);
+    await waitFor(() => messagesOf(a) > atPause, 5_000, 'messages after resume');
+
+    const faster = await app.host.handle('replay.control', { action: 'speed', speed: 500 });
+    expect(faster.speed).toBe(500);
+    expect(app.services.settings.replaySpeed).toBe(500);
+    const sourceEvents = events
+      .filter((e): e is EventEnvelope<'source'> => e.event === 'source')
+      .map((e) => e.payload);
+    expect(sourceEvents.some((s: SourceInfo) => s.paused === true)).toBe(true);
+    expect(sourceEvents.some((s: SourceInfo) => s.speed === 500)).toBe(true);
+
+    await replayStopped(app, 30_000);
+    expect(app.services.source.state).toBe('ended');
+    const ds = app.services.source.datasetId;
+    // The pause cost nothing: every trade stored, none rejected as late.
+    expect(app.services.store.tickCount(ds, 'BTCUSDT')).toBe(TRADES.BTCUSDT);
+    expect(app.services.store.tickCount(ds, 'ETHUSDT')).toBe(TRADES.ETHUSDT);
+    expect(app.services.ingestStats().rejectsTotal).toBe(0);
+    for (const symbol of SYMBOLS) {
+      expect(app.services.store.bars(ds, symbol, 60_000)).toEqual(
+        app.services.store.bars(ndjsonDataset, symbol, 60_000),
+      );
+    }
+  }, 60_000);
+
+  it('controls of an ended replay say why they cannot apply', async () => {
+    if (!app) throw new Error('no app');
+    await expect(app.host.handle('replay.control', { action: 'pause' })).rejects.toThrow(
+      /the replay has ended: restart it/,
+    );
+  });
+
+  it('a multi-file replay is restored, all of its files, after a restart of the services', async () => {
+    await app?.stop();
+    app = await startPairDeskApp({ dbFile });
+    expect(app.services.source.label).toBe(
+      'Replay BTCUSDT-aggTrades-2024-07-18.zip + ETHUSDT-aggTrades-2024-07-18.zip',
+    );
+    await replayStopped(app, 60_000);
+    expect(app.services.source.tradesReplayed).toBe(TRADES.BTCUSDT + TRADES.ETHUSDT);
+  }, 60_000);
+});
