@@ -60,12 +60,19 @@ export class StoreQueries {
   private readonly tickSymbolsStmt;
   private readonly tickTimeRangeStmt;
   private readonly barSymbolsAnyStmt;
+  private readonly barsIterStmt;
 
   constructor(db: Database.Database) {
     const barWhere =
       'dataset_id = ? AND symbol = ? AND timeframe_ms = ? AND start_ms >= ? AND start_ms < ?';
     // Raw (array) rows: see BarTuple.
     this.barsStmt = db
+      .prepare<BarArgs, BarTuple>(
+        `SELECT ${BAR_COLUMNS} FROM bars WHERE ${barWhere} ORDER BY start_ms`,
+      )
+      .raw(true);
+    // Its own statement: a statement being iterated cannot run another query meanwhile.
+    this.barsIterStmt = db
       .prepare<BarArgs, BarTuple>(
         `SELECT ${BAR_COLUMNS} FROM bars WHERE ${barWhere} ORDER BY start_ms`,
       )
@@ -185,6 +192,23 @@ export class StoreQueries {
         ? this.barsStmt.all(...args)
         : this.barsLastStmt.all(...args, Math.max(0, Math.floor(q.limitLast)));
     return rows.map(tupleToBar);
+  }
+
+  /** Like bars() without limitLast, streamed row by row (exports of long 1 s histories). */
+  *iterateBars(
+    datasetId: number,
+    symbol: string,
+    timeframeMs: number,
+    q: Omit<BarQuery, 'limitLast'> = {},
+  ): Generator<Bar, void, undefined> {
+    const rows = this.barsIterStmt.iterate(
+      datasetId,
+      symbol,
+      timeframeMs,
+      q.fromMs ?? MIN_MS,
+      q.toMs ?? MAX_MS,
+    );
+    for (const row of rows) yield tupleToBar(row);
   }
 
   /**

@@ -191,6 +191,22 @@ export class PairDeskStore {
     return { deleted: true, reclaimedBytes: Math.max(0, before - fileBytesOnDisk(this.db)) };
   }
 
+  /**
+   * A second, read-only connection to the same file, for long reads (exports): its iterators do
+   * not hold this connection, so the batch writer keeps flushing meanwhile (WAL: readers and the
+   * writer do not block each other). Everything queued is flushed first so the reader sees it.
+   * The caller closes it. Undefined for an in-memory database (there is no second connection).
+   */
+  openReader(): PairDeskStore | undefined {
+    if (this.db.memory) return undefined;
+    this.flush();
+    return PairDeskStore.open(this.db.name, {
+      readonly: true,
+      nativeBinding: this.opts.nativeBinding,
+      busyTimeoutMs: this.opts.busyTimeoutMs,
+    });
+  }
+
   // ---- writes ---------------------------------------------------------------------------
 
   /** Queues a tick; duplicates of stored (dataset, symbol, tradeId) are ignored at flush. */
@@ -230,6 +246,22 @@ export class PairDeskStore {
   bars(datasetId: number, symbol: string, timeframeMs: number, q?: BarQuery): Bar[] {
     this.flushBeforeRead();
     return this.queries.bars(datasetId, symbol, timeframeMs, q);
+  }
+
+  /** bars() streamed row by row, for exports; same iterator rules as ticks(). */
+  *iterateBars(
+    datasetId: number,
+    symbol: string,
+    timeframeMs: number,
+    q?: Omit<BarQuery, 'limitLast'>,
+  ): Generator<Bar, void, undefined> {
+    this.flushBeforeRead();
+    this.writer?.readerOpened();
+    try {
+      yield* this.queries.iterateBars(datasetId, symbol, timeframeMs, q);
+    } finally {
+      this.writer?.readerClosed();
+    }
   }
 
   /** Start times and closes of the last `limitLast` bars, as columns (see StoreQueries). */

@@ -1,6 +1,7 @@
-import { once } from 'node:events';
-import { csvRow } from '../../../core/csv/csvWriter';
 import { TIMEFRAME_MS, type Timeframe } from '../../../core/market/types';
+import { writeBarsCsv } from '../../files/export/barsCsv';
+import { CsvOutput } from '../../files/export/csvOutput';
+import { writeTicksCsv } from '../../files/export/ticksCsv';
 import {
   numberOption,
   requiredString,
@@ -15,11 +16,6 @@ import { BAR_CSV_HEADER, TICK_CSV_HEADER } from '../../../core/formats/exportHea
 
 // The headers live in core so the format detector (#10) recognises an export read back.
 export { BAR_CSV_HEADER, TICK_CSV_HEADER };
-
-/** Writes with back-pressure so a large export streams instead of buffering in memory. */
-async function writeLine(out: NodeJS.WritableStream, line: string): Promise<void> {
-  if (!out.write(line)) await once(out, 'drain');
-}
 
 export const exportCommand: CliCommand = {
   name: 'export',
@@ -62,45 +58,18 @@ export const exportCommand: CliCommand = {
         );
       }
       const out = await openOutputFile(outFile);
-      let rows = 0;
+      // The same writers as the app's exports (src/main/files/export), so the files match.
+      const csv = new CsvOutput(out);
       if (wantTicks) {
-        await writeLine(out, csvRow(TICK_CSV_HEADER));
-        for (const t of store.ticks(dataset.id)) {
-          // The decimal text as received: full precision, and it parses to the same double.
-          await writeLine(
-            out,
-            csvRow([t.symbol, t.tradeId, t.timeMs, t.priceText, t.qtyText, t.isBuyerMaker]),
-          );
-          rows++;
-        }
+        await writeTicksCsv(store, csv, { datasetId: dataset.id });
       } else {
-        const tfMs = TIMEFRAME_MS[barsTf as Timeframe];
-        await writeLine(out, csvRow(BAR_CSV_HEADER));
-        const symbols = store.barSymbols(dataset.id, tfMs);
-        for (const symbol of symbols) {
-          for (const b of store.bars(dataset.id, symbol, tfMs)) {
-            await writeLine(
-              out,
-              csvRow([
-                b.symbol,
-                b.startMs,
-                b.open,
-                b.high,
-                b.low,
-                b.close,
-                b.volume,
-                b.quoteVolume,
-                b.trades,
-                b.takerBuyVolume,
-                b.vwap,
-              ]),
-            );
-            rows++;
-          }
-        }
+        await writeBarsCsv(store, csv, {
+          datasetId: dataset.id,
+          timeframeMs: TIMEFRAME_MS[barsTf as Timeframe],
+        });
       }
-      out.end();
-      await once(out, 'finish');
+      await csv.end();
+      const rows = csv.rows;
       console.log(
         `[export] dataset ${dataset.id} (${dataset.kind}, ${dataset.label}): ${rows} rows → ${outFile}`,
       );
