@@ -76,6 +76,33 @@ describe('pairdesk import', () => {
     expect(labels).toContain('July CSV');
   });
 
+  it('export → import round trip: ticks give identical bars; 1 s bars give identical 1 s bars', () => {
+    expect(pairdesk('import', UM_2024_07_18, '--db', db).stdout).toBe('dataset 1\n');
+    const exportTo = (id: number, what: string[], file: string): string => {
+      const r = pairdesk('export', '--db', db, '--dataset', String(id), ...what, '--out', file);
+      expect(r.status, r.stderr).toBe(0);
+      return readFileSync(file, 'utf8');
+    };
+    const ticksCsv = join(dir, 'ticks.csv');
+    exportTo(1, ['--ticks'], ticksCsv);
+    const fromTicks = pairdesk('import', ticksCsv, '--db', db);
+    expect(fromTicks.status, fromTicks.stderr).toBe(0);
+    expect(fromTicks.stdout).toBe('dataset 2\n');
+    for (const tf of ['1s', '1m', '5m']) {
+      expect(exportTo(2, ['--bars', tf], join(dir, `b2-${tf}.csv`))).toBe(
+        exportTo(1, ['--bars', tf], join(dir, `b1-${tf}.csv`)),
+      );
+    }
+    expect(exportTo(2, ['--ticks'], join(dir, 'ticks2.csv'))).toBe(readFileSync(ticksCsv, 'utf8'));
+
+    const bars1s = join(dir, 'bars-1s.csv');
+    const original = exportTo(1, ['--bars', '1s'], bars1s);
+    const fromBars = pairdesk('import', bars1s, '--db', db);
+    expect(fromBars.status, fromBars.stderr).toBe(0);
+    expect(fromBars.stdout).toBe('dataset 3\n');
+    expect(exportTo(3, ['--bars', '1s'], join(dir, 'b3-1s.csv'))).toBe(original);
+  });
+
   it('reports every bad line on stderr and writes the full reject report', () => {
     const file = join(FORMATS, 'bad-BTCUSDT-aggTrades-2024-07-18.csv');
     const r = pairdesk('import', file, '--db', db, '--symbol', 'BTCUSDT');
