@@ -7,7 +7,7 @@ function iso(ms: number | null): string {
 
 export const datasetsCommand: CliCommand = {
   name: 'datasets',
-  summary: 'List the datasets in a database (live, demo, one per replay).',
+  summary: 'List the datasets in a database (live, demo, one per replay or import).',
   options: {
     db: { type: 'string', valueName: 'FILE', description: 'SQLite database file' },
     json: { type: 'boolean', description: 'Print JSON instead of a table' },
@@ -29,10 +29,11 @@ export const datasetsCommand: CliCommand = {
         console.log('no datasets');
         return 0;
       }
-      console.log(['id', 'kind', 'ticks', 'bars', 'first', 'last', 'label'].join('\t'));
+      // origin: the kind, or 'import' for an imported file set (stored as kind 'replay').
+      console.log(['id', 'origin', 'ticks', 'bars', 'first', 'last', 'label'].join('\t'));
       for (const d of datasets) {
         console.log(
-          [d.id, d.kind, d.tickCount, d.barCount, iso(d.firstMs), iso(d.lastMs), d.label].join(
+          [d.id, d.origin, d.tickCount, d.barCount, iso(d.firstMs), iso(d.lastMs), d.label].join(
             '\t',
           ),
         );
