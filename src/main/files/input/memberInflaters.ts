@@ -70,7 +70,9 @@ class NativeInflater implements MemberInflater {
 
   write(chunk: Uint8Array): Promise<void> {
     if (this.stream.destroyed) return Promise.resolve();
-    return new Promise((resolve) => this.stream.write(chunk, () => resolve()));
+    // An inflate error destroys the stream without calling back the write in flight: 'close'.
+    const written = new Promise<void>((resolve) => this.stream.write(chunk, () => resolve()));
+    return Promise.race([written, this.closed]);
   }
 
   finish(): Promise<void> {

@@ -54,13 +54,20 @@ export async function readStreamLines(
   let cancelled = false;
   let stopped = false;
   let error: string | undefined;
+  let thrown: { error: unknown } | null = null;
   try {
     for await (const raw of stream) {
       if (signal?.aborted) {
         cancelled = true;
         break;
       }
-      splitter.push(raw as Buffer);
+      try {
+        splitter.push(raw as Buffer);
+      } catch (error) {
+        // The caller's handler failed: not a problem of the file; rethrown below.
+        thrown = { error };
+        break;
+      }
       options.onProgress?.(source.bytesRead);
       if (tuning.headLines !== undefined && splitter.lines >= tuning.headLines) {
         stopped = true;
@@ -74,6 +81,7 @@ export async function readStreamLines(
   } finally {
     source.destroy();
   }
+  if (thrown !== null) throw thrown.error;
   if (!cancelled && !stopped && error === undefined) splitter.end();
   if (!cancelled && !stopped) options.onProgress?.(source.bytesRead);
   const read: MemberReadResult = {

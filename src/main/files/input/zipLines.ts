@@ -216,7 +216,12 @@ export async function readZipLines(
   const drain = async (): Promise<void> => {
     while (queue.length > 0 && thrown === null) {
       const next = queue.shift();
-      if (next !== undefined) await feed(next);
+      try {
+        if (next !== undefined) await feed(next);
+      } catch (error) {
+        // Inflaters keep data errors to themselves: what throws here is the caller's handler.
+        thrown = { error };
+      }
     }
   };
 
