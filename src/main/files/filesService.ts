@@ -23,6 +23,9 @@ import type {
 import type { ReplayCatalog } from '../app/replayFiles';
 import type { FileFilter, Platform } from '../platform/interfaces';
 import type { PairDeskStore } from '../store/store';
+import { DatasetManager } from './datasets/datasetManager';
+import { runImport } from './import/importJob';
+import { inspectFile } from './import/inspectFiles';
 import { JobTable, ProgressRelay } from './jobs';
 import { PickedFiles } from './pickedFiles';
 
@@ -84,60 +87,10 @@ export interface FilesServiceOptions {
   analytics: AnalyticsExportSource;
 }
 
-// ---- The parts other modules provide (#10: import by H4, datasets and export by H3). Until
-// they land, each says so plainly instead of failing to compile.
+// ---- CSV export (#10, H3): until its module lands it says so plainly.
 
 function notAvailableYet(what: string): Error {
   return new Error(`${what} is not available yet`);
-}
-
-async function inspectFile(path: string, fileId: string): Promise<FileInspection[]> {
-  void path;
-  void fileId;
-  throw notAvailableYet('file inspection');
-}
-
-interface ImportFileSpec {
-  path: string;
-  name: string;
-  symbol?: string;
-}
-
-async function runImport(
-  deps: { store: PairDeskStore; dataDir: string },
-  files: ImportFileSpec[],
-  options: {
-    name?: string;
-    jobId: string;
-    signal?: AbortSignal;
-    onProgress?: (progress: TransferProgress) => void;
-  },
-): Promise<ImportResult> {
-  void deps;
-  void files;
-  void options;
-  throw notAvailableYet('import');
-}
-
-interface DatasetManagerLike {
-  list(): DatasetSummary[];
-  rename(id: number, label: string): DatasetSummary;
-  delete(id: number): { deleted: boolean; reclaimedBytes: number };
-}
-
-function createDatasetManager(options: FilesServiceOptions): DatasetManagerLike {
-  void options;
-  return {
-    list: () => {
-      throw notAvailableYet('the dataset manager');
-    },
-    rename: () => {
-      throw notAvailableYet('the dataset manager');
-    },
-    delete: () => {
-      throw notAvailableYet('the dataset manager');
-    },
-  };
 }
 
 interface ExportServiceLike {
@@ -160,14 +113,19 @@ type Handlers = { [C in FilesChannel]: (request: RequestOf<C>) => Promise<Respon
 export class FilesService {
   private readonly picked: PickedFiles;
   private readonly jobs = new JobTable();
-  private readonly datasets: DatasetManagerLike;
+  private readonly datasets: DatasetManager;
+  /** Datasets the running imports are writing (from their progress): not deletable. */
+  private readonly importing = new Map<string, number>();
   private readonly exports: ExportServiceLike;
   private readonly handlers: Handlers;
   private closed = false;
 
   constructor(private readonly options: FilesServiceOptions) {
     this.picked = new PickedFiles(options.catalog);
-    this.datasets = createDatasetManager(options);
+    this.datasets = new DatasetManager({
+      store: options.store,
+      activeDatasetIds: () => [...options.activeDatasetIds(), ...this.importing.values()],
+    });
     this.exports = createExportService(options);
     this.handlers = {
       'files.open': (request) => this.open(request.purpose),
@@ -256,7 +214,10 @@ export class FilesService {
           ...(request.name !== undefined ? { name: request.name } : {}),
           jobId: job.id,
           signal: job.controller.signal,
-          onProgress: (progress) => relay.push(progress),
+          onProgress: (progress) => {
+            if (progress.datasetId !== null) this.importing.set(job.id, progress.datasetId);
+            relay.push(progress);
+          },
         },
       );
       relay.end(finalProgress(relay.latest, job.id, label, result));
@@ -270,6 +231,7 @@ export class FilesService {
       throw error;
     } finally {
       this.jobs.finish(job.id);
+      this.importing.delete(job.id);
       this.emitDatasets();
     }
   }
@@ -289,7 +251,7 @@ export class FilesService {
     try {
       list = this.datasets.list();
     } catch {
-      return; // the manager is not there (yet): nothing to announce
+      return; // the database is closing: nothing to announce
     }
     this.options.emit('datasets', list);
   }
