@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -17,6 +18,7 @@ import type {
   TransferProgress,
 } from '../../../src/core/contract/contract';
 import { AGG_TRADES_HEADER } from '../../../src/core/formats/aggTrades';
+import { TICK_CSV_HEADER } from '../../../src/core/formats/exportHeaders';
 import { startPairDeskApp, type PairDeskApp } from '../../../src/main/app/pairDeskApp';
 import { aggTradeLine, loadCapture } from '../../../scripts/make-format-fixtures';
 import { replayStopped, sleep, startCaptureReplay, waitFor } from './captureReplay';
@@ -42,6 +44,21 @@ function writeAggTradesZips(dir: string): string[] {
   });
 }
 
+/** The capture as `pairdesk export --ticks` writes it: by symbol, then time; gzip-compressed. */
+function writeTickExport(dir: string): string {
+  const { ticks } = loadCapture();
+  const rows = SYMBOLS.flatMap((symbol) =>
+    ticks
+      .filter((t) => t.symbol === symbol)
+      .map((t) =>
+        [t.symbol, t.tradeId, t.timeMs, t.priceText, t.qtyText, t.isBuyerMaker].join(','),
+      ),
+  );
+  const path = join(dir, 'export-ticks.csv.gz');
+  writeFileSync(path, gzipSync(`${[TICK_CSV_HEADER.join(','), ...rows].join('\n')}\n`));
+  return path;
+}
+
 function transfers(events: readonly EventEnvelope[]): TransferProgress[] {
   return events
     .filter((e): e is EventEnvelope<'transfer'> => e.event === 'transfer')
@@ -56,12 +73,14 @@ describe('files.replay: aggTrades CSV zips through the feed path', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pairdesk-replay-files-'));
   const dbFile = join(dir, 'replay.db');
   let zips: string[] = [];
+  let tickExport = '';
   let app: PairDeskApp | undefined;
   let ndjsonDataset = 0;
   let csvDataset = 0;
 
   beforeAll(() => {
     zips = writeAggTradesZips(dir);
+    tickExport = writeTickExport(dir);
   });
 
   afterAll(async () => {
@@ -122,6 +141,25 @@ describe('files.replay: aggTrades CSV zips through the feed path', () => {
     expect(last.lines).toBe(TRADES.BTCUSDT + TRADES.ETHUSDT + 2);
     expect(last.message).toMatch(/replayed 24,356 trades into dataset/);
   }, 120_000);
+
+  it('a PairDesk tick export (sorted by symbol) replays merged by time into the same bars', async () => {
+    if (!app) throw new Error('no app');
+    const { id } = app.services.allowUserFile(tickExport);
+    const info = await app.host.handle('files.replay', { fileIds: [id], speed: 2_000 });
+    expect(info.label).toBe('Replay export-ticks.csv.gz');
+    await replayStopped(app, 60_000);
+    const ds = app.services.source.datasetId;
+    expect(app.services.source.error).toBeNull();
+    expect(app.services.source.tradesReplayed).toBe(TRADES.BTCUSDT + TRADES.ETHUSDT);
+    expect(app.services.ingestStats().rejectsTotal).toBe(0);
+    for (const symbol of SYMBOLS) {
+      for (const tf of TIMEFRAMES_MS) {
+        expect(app.services.store.bars(ds, symbol, tf), `${symbol} ${tf} ms`).toEqual(
+          app.services.store.bars(ndjsonDataset, symbol, tf),
+        );
+      }
+    }
+  }, 60_000);
 
   it('restart plays the same files again into a new dataset with the same bars', async () => {
     if (!app) throw new Error('no app');

@@ -8,6 +8,7 @@
 import { basename } from 'node:path';
 import type { FileContainer } from '../../../core/contract/files';
 import { AggTradesReader } from '../../../core/formats/aggTrades';
+import { PairdeskTicksReader } from '../../../core/formats/pairdeskTicks';
 import { detectFormat, type FileFormat } from '../../../core/formats/detect';
 import { symbolFromFileName } from '../../../core/formats/fileName';
 import { TradesReader } from '../../../core/formats/trades';
@@ -17,7 +18,7 @@ import { containerOf, inputChunks, zipMembers, type DiskProgress } from './repla
 import { tradeMessage } from './tradePayloads';
 
 /** The formats replay plays. */
-export type ReplayInputFormat = 'ndjson' | 'aggTrades' | 'trades';
+export type ReplayInputFormat = 'ndjson' | 'aggTrades' | 'trades' | 'pairdesk-ticks';
 
 /** One input of a replay: a file, or one member of a zip file. */
 export interface ReplayInput {
@@ -27,8 +28,16 @@ export interface ReplayInput {
   container: FileContainer;
   member: string | null;
   format: ReplayInputFormat;
-  /** One-symbol formats (CSV): the symbol of every row; null for captures. */
+  /**
+   * One-symbol formats (CSV): the symbol of every row; a PairDesk tick export: the symbol this
+   * input plays (one input per symbol, see `otherSymbols`); null for captures.
+   */
   symbol: string | null;
+  /**
+   * PairDesk tick export: the symbols the file's other inputs play. Their rows are left to them;
+   * rows of any other symbol go to the first input, whose reader rejects and counts them.
+   */
+  otherSymbols?: string[];
   /** Symbols and trade stream found in the head. */
   symbols: string[];
   tradeStream: 'aggTrade' | 'trade';
@@ -112,8 +121,34 @@ const NOT_TRADES: Partial<Record<FileFormat, string>> = {
   bookTicker: 'holds best bid/ask quotes, not trades',
   'pairdesk-bars': 'is a PairDesk bar export, not trades',
   'pairdesk-analytics': 'is a PairDesk analytics export, not trades',
-  'pairdesk-ticks': 'is a PairDesk tick export, which replay does not play yet',
 };
+
+/** Streams a PairDesk tick export may hold (the feed server's streams per connection). */
+const MAX_EXPORT_SYMBOLS = 200;
+
+/**
+ * The symbols of a PairDesk tick export (its first column), read through the whole file: the
+ * export is sorted by symbol, so its head shows only the first one.
+ */
+async function tickExportSymbols(
+  file: string,
+  container: FileContainer,
+  member: string | null,
+): Promise<string[] | { error: string }> {
+  const symbols = new Set<string>();
+  const chunks = inputChunks(file, container, member, { bytesRead: 0 });
+  let lineNo = 0;
+  for await (const line of boundedLines(chunks)) {
+    if (++lineNo === 1) continue; // the header (or a first row the reader reads anyway)
+    const symbol = line.slice(0, line.indexOf(','));
+    if (!/^[A-Z0-9]{2,30}$/.test(symbol)) continue; // the reader rejects the line
+    symbols.add(symbol);
+    if (symbols.size > MAX_EXPORT_SYMBOLS) {
+      return { error: `more than ${MAX_EXPORT_SYMBOLS} symbols: import it instead` };
+    }
+  }
+  return [...symbols].sort();
+}
 
 /** "its first 2000 lines" or "its first 16 MiB", and the over-long lines skipped. */
 function headText(counters: LineCounters): string {
@@ -129,7 +164,7 @@ async function planInput(
   container: FileContainer,
   member: string | null,
   symbol: string | undefined,
-): Promise<ReplayInput | { error: string }> {
+): Promise<ReplayInput[] | { error: string }> {
   const name = member === null ? basename(file) : `${basename(file)}:${member}`;
   const { lines, counters } = await headLines(file, container, member);
   if (lines.every((l) => l.trim() === '') && counters.bytes > 0) {
@@ -144,13 +179,15 @@ async function planInput(
     if (sniff.agg + sniff.trade === 0) {
       return { error: `${name}: no aggTrade or trade messages in ${headText(counters)}` };
     }
-    return {
-      ...base,
-      format: 'ndjson',
-      symbol: null,
-      symbols: sniff.symbols,
-      tradeStream: sniff.agg >= sniff.trade ? 'aggTrade' : 'trade',
-    };
+    return [
+      {
+        ...base,
+        format: 'ndjson',
+        symbol: null,
+        symbols: sniff.symbols,
+        tradeStream: sniff.agg >= sniff.trade ? 'aggTrade' : 'trade',
+      },
+    ];
   }
   if (detection.format === 'aggTrades' || detection.format === 'trades') {
     const fromName =
@@ -161,13 +198,30 @@ async function planInput(
         error: `${name}: ${detection.format} CSV whose name does not say the symbol; name it (e.g. BTCUSDT)`,
       };
     }
-    return {
+    return [
+      {
+        ...base,
+        format: detection.format,
+        symbol: s,
+        symbols: [s],
+        tradeStream: detection.format === 'aggTrades' ? 'aggTrade' : 'trade',
+      },
+    ];
+  }
+  if (detection.format === 'pairdesk-ticks') {
+    const symbols = await tickExportSymbols(file, container, member);
+    if ('error' in symbols) return { error: `${name}: ${symbols.error}` };
+    if (symbols.length === 0) return { error: `${name}: the tick export holds no ticks` };
+    // Exports are sorted by symbol, then time: one input per symbol, merged by time like files.
+    return symbols.map((symbol) => ({
       ...base,
-      format: detection.format,
-      symbol: s,
-      symbols: [s],
-      tradeStream: detection.format === 'aggTrades' ? 'aggTrade' : 'trade',
-    };
+      name: `${name} (${symbol})`,
+      format: 'pairdesk-ticks' as const,
+      symbol,
+      otherSymbols: symbols.filter((o) => o !== symbol),
+      symbols: [symbol],
+      tradeStream: 'aggTrade' as const,
+    }));
   }
   return {
     error: `${name} ${NOT_TRADES[detection.format] ?? 'holds no trades'}: import it instead`,
@@ -190,7 +244,7 @@ export async function planReplay(files: readonly ReplayFileSpec[]): Promise<Repl
     for (const member of members) {
       planned.push(await planInput(spec.path, container, member, spec.symbol));
     }
-    const ok = planned.filter((p): p is ReplayInput => !('error' in p));
+    const ok = planned.flatMap((p) => ('error' in p ? [] : p));
     if (ok.length === 0) {
       const first = planned[0];
       throw new Error('error' in first ? first.error : `${basename(spec.path)}: nothing to replay`);
@@ -229,10 +283,39 @@ export async function* inputMessages(
     return;
   }
   const symbol = input.symbol ?? '';
+  if (input.format === 'pairdesk-ticks') {
+    yield* tickExportMessages(lines, input, counters);
+    return;
+  }
   const reader =
     input.format === 'aggTrades' ? new AggTradesReader({ symbol }) : new TradesReader({ symbol });
   for await (const line of lines) {
     const r = reader.push(line, ++counters.lines);
+    if (r.kind === 'item') yield tradeMessage(r.item, input.tradeStream);
+    else if (r.kind === 'reject') counters.skipped++;
+  }
+}
+
+/** One symbol's rows of a PairDesk tick export (see ReplayInput.otherSymbols). */
+async function* tickExportMessages(
+  lines: AsyncIterable<string>,
+  input: ReplayInput,
+  counters: InputCounters,
+): AsyncGenerator<CaptureMessage> {
+  const own = `${input.symbol ?? ''},`;
+  const others = (input.otherSymbols ?? []).map((s) => `${s},`);
+  const takesStrays = others.every((o) => o > own);
+  const reader = new PairdeskTicksReader();
+  let lineNo = 0;
+  for await (const line of lines) {
+    lineNo++;
+    const mine =
+      lineNo === 1 ||
+      line.startsWith(own) ||
+      (takesStrays && !others.some((o) => line.startsWith(o)));
+    if (!mine) continue;
+    counters.lines++;
+    const r = reader.push(line, lineNo);
     if (r.kind === 'item') yield tradeMessage(r.item, input.tradeStream);
     else if (r.kind === 'reject') counters.skipped++;
   }
