@@ -11,8 +11,12 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ReplayFile } from '../../core/contract/contract';
 
-/** Names the replay folders' listing offers. */
-export const CAPTURE_FILE = /\.(ndjson|jsonl)(\.gz)?$/i;
+/**
+ * Names the replay folders' listing offers: NDJSON captures and the trade CSVs replay also plays
+ * (data.binance.vision archives, PairDesk exports; plain, .gz or .zip). The content decides at
+ * play time: a CSV that holds no trades is refused then, with the reason.
+ */
+export const CAPTURE_FILE = /\.(ndjson|jsonl|csv)(\.gz)?$|\.zip$/i;
 /** Files opened by the user that are remembered (most recent kept). */
 const MAX_USER_FILES = 50;
 
