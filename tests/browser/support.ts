@@ -170,3 +170,39 @@ export async function bridgeInvoke<C extends RequestChannel>(
 export async function waitForSession(page: Page, timeout = 60_000): Promise<void> {
   await page.locator('[data-testid="tab-prices"]:enabled').waitFor({ timeout });
 }
+
+/**
+ * Drops files on the page as a user would: a `DataTransfer` holding `File`s built in the page
+ * from the given names and texts, dispatched as dragenter → dragover → drop on `<body>`.
+ * Resolves with whether the page cancelled `dragover` and `drop` (it must: a drop the page
+ * does not cancel navigates the window to the file) and whether the drop overlay showed.
+ */
+export async function dropFiles(
+  page: Page,
+  files: { name: string; text: string }[],
+): Promise<{ dragoverCancelled: boolean; dropCancelled: boolean; overlayShown: boolean }> {
+  const dragged = await page.evaluate((list) => {
+    const transfer = new DataTransfer();
+    for (const f of list) transfer.items.add(new File([f.text], f.name, { type: 'text/csv' }));
+    (window as unknown as { __dropTransfer: DataTransfer }).__dropTransfer = transfer;
+    const init = { dataTransfer: transfer, bubbles: true, cancelable: true };
+    document.body.dispatchEvent(new DragEvent('dragenter', init));
+    const over = new DragEvent('dragover', init);
+    document.body.dispatchEvent(over);
+    return over.defaultPrevented;
+  }, files);
+  const overlayShown = await page
+    .getByTestId('drop-overlay')
+    .waitFor({ timeout: 2_000 })
+    .then(
+      () => true,
+      () => false,
+    );
+  const dropCancelled = await page.evaluate(() => {
+    const transfer = (window as unknown as { __dropTransfer: DataTransfer }).__dropTransfer;
+    const drop = new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
+    document.body.dispatchEvent(drop);
+    return drop.defaultPrevented;
+  });
+  return { dragoverCancelled: dragged, dropCancelled, overlayShown };
+}

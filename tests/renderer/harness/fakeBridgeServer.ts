@@ -10,6 +10,8 @@
  * failing (live source that cannot connect: backing_off), empty (no history: warm-up states).
  * Also importable: `startFakeBridge(options)` for browser tests.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../src/core/contract/contract';
 import type {
@@ -17,6 +19,7 @@ import type {
   ConnectionStatus,
   ContractHost,
   EventEnvelope,
+  ExportRequest,
   EventMap,
   EventName,
   IngestStats,
@@ -33,6 +36,7 @@ import { TIMEFRAME_MS, TIMEFRAMES } from '../../../src/core/market/types';
 import { startBrowserServer } from '../../../src/main/bridge/browserServer';
 import { mulberry32 } from '../../support/prng';
 import { sourceInfo } from '../../support/sourceInfo';
+import { FakeFiles } from './fakeFiles';
 
 export type Scenario = 'demo' | 'live' | 'failing' | 'empty';
 
@@ -48,6 +52,10 @@ export interface FakeBridgeOptions {
   historyBars?: number;
   /** Alert events stored at start (synthetic z-score/correlation events), for the Alerts tab. */
   alerts?: number;
+  /** Folder of uploads and downloads (default: a new temporary folder). */
+  dataDir?: string;
+  /** How long a fake import takes, ms. */
+  importMs?: number;
   log?: (line: string) => void;
 }
 
@@ -138,6 +146,8 @@ export interface FakeBridge {
   /** `alerts.history` requests received (paging checks). */
   alertRequests(): { limit: number; beforeId?: number }[];
   settings(): Settings;
+  /** Files, datasets and exports (issue #10). */
+  files: FakeFiles;
   close(): Promise<void>;
 }
 
@@ -336,6 +346,45 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     emit('stats', { ...stats, rejects: { ...stats.rejects } });
   }, 1000);
 
+  // ---- files in and out: uploads, imports, datasets, exports ----
+  function csvFor(request: ExportRequest): { fileName: string; text: string } {
+    if (request.what === 'analytics' || request.what === 'rejects') {
+      return { fileName: 'analytics.csv', text: 'start_ms,close_a,close_b\n' };
+    }
+    const timeframe = request.what === 'bars' ? request.timeframe : '1s';
+    const wanted = request.symbols ?? settings.symbols;
+    const rows: string[] = [];
+    for (const symbol of wanted) {
+      for (const b of ensureSymbol(symbol).bars.get(timeframe) ?? []) {
+        if (request.fromMs !== undefined && b.startMs < request.fromMs) continue;
+        if (request.toMs !== undefined && b.startMs > request.toMs) continue;
+        rows.push(
+          request.what === 'bars'
+            ? `${symbol},${b.startMs},${b.open},${b.high},${b.low},${b.close},${b.volume}`
+            : `${symbol},${b.startMs},${b.close},${b.volume}`,
+        );
+      }
+    }
+    const header =
+      request.what === 'bars'
+        ? 'symbol,start_ms,open,high,low,close,volume'
+        : 'symbol,time_ms,price,qty';
+    const name = `${wanted.join('-')}-${request.what === 'bars' ? `${timeframe}-bars` : 'ticks'}.csv`;
+    return { fileName: name, text: [header, ...rows].join('\n').concat('\n') };
+  }
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pairdesk-fake-bridge-'));
+  const files = new FakeFiles({
+    dataDir,
+    importMs: options.importMs ?? 1500,
+    emit: (event, payload) => emit(event, payload),
+    source: () => source,
+    setSource: (next) => {
+      source = next;
+      emit('source', source);
+    },
+    csvFor,
+  });
+
   // ---- requests ----
   async function handle(channel: RequestChannel, raw: unknown): Promise<unknown> {
     switch (channel) {
@@ -452,6 +501,7 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
         return { savedTo: null, csv, fileName: 'pairdesk-alerts.csv', rows: rows.length };
       }
       default:
+        if (files.handles(channel)) return files.handle(channel, raw);
         throw new Error(`"${channel}" is not implemented by the fake bridge`);
     }
   }
@@ -469,6 +519,8 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     rendererDir: root,
     port: options.port ?? 0,
     token,
+    dataDir,
+    onUpload: (path) => files.register(path),
   });
   const { url, port } = server;
   log(`PairDesk fake bridge (${scenario}) at ${url}`);
@@ -486,6 +538,7 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     },
     alertRequests: () => alertRequests.map((r) => ({ ...r })),
     settings: () => settings,
+    files,
     close: async () => {
       clearInterval(tickTimer);
       clearInterval(pushTimer);
