@@ -59,6 +59,7 @@ describe('replay of trade CSV files', () => {
     ethTradesPlain: join(dir, 'ETHUSDT-trades-2024-07-18.csv'),
     unnamed: join(dir, 'trades.csv'),
     truncated: join(dir, 'ETHUSDT-trades-2024-07-19.csv.gz'),
+    truncatedZip: join(dir, 'ETHUSDT-aggTrades-2024-07-19.zip'),
   };
   let server: FeedServer | undefined;
   let client: TestClient | undefined;
@@ -84,6 +85,15 @@ describe('replay of trade CSV files', () => {
     writeFileSync(files.unnamed, trades('BTCUSDT'));
     const gz = gzipSync(trades('ETHUSDT'));
     writeFileSync(files.truncated, gz.subarray(0, Math.floor(gz.length / 2)));
+    const zip = zipSync({
+      'ETHUSDT-aggTrades-2024-07-19.csv': strToU8(
+        csvOf(
+          AGG_TRADES_HEADER,
+          of('ETHUSDT').map((t) => aggTradeLine(t, FUTURES)),
+        ),
+      ),
+    });
+    writeFileSync(files.truncatedZip, zip.subarray(0, Math.floor(zip.length / 2)));
   });
 
   afterAll(async () => {
@@ -222,6 +232,23 @@ describe('replay of trade CSV files', () => {
     expect(report.messages).toBeGreaterThan(1_000);
     expect(report.messages).toBeLessThan(of('ETHUSDT').length);
     expect(report.error).toMatch(/^ETHUSDT-trades-2024-07-19\.csv\.gz: /);
+    client.close();
+    await server.close();
+  }, 30_000);
+
+  it('a truncated zip plays the lines before the cut and says where it broke', async () => {
+    const plan = await planReplay([{ path: files.truncatedZip }]);
+    expect(plan.inputs.map((i) => i.member)).toEqual(['ETHUSDT-aggTrades-2024-07-19.csv']);
+    server = await startFeedServer({
+      source: { kind: 'replay', file: files.truncatedZip, inputs: plan.inputs, speed: 0 },
+    });
+    client = await TestClient.open(`${server.url}/market/ws/ethusdt@aggTrade`);
+    const report = await server.replayDone();
+    expect(report.messages).toBeGreaterThan(1_000);
+    expect(report.messages).toBeLessThan(of('ETHUSDT').length);
+    expect(report.error).toMatch(
+      /^ETHUSDT-aggTrades-2024-07-19\.zip:ETHUSDT-aggTrades-2024-07-19\.csv: the zip is truncated or damaged after [0-9,]+ bytes/,
+    );
     client.close();
     await server.close();
   }, 30_000);

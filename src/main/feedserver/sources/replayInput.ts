@@ -92,27 +92,46 @@ async function* unzipPass(
     }),
   );
   unzip.register(UnzipInflate);
+  const push = (chunk: Uint8Array, final: boolean): void => {
+    try {
+      unzip.push(chunk, final);
+    } catch (error) {
+      const why = (error as Error).message;
+      failure ??= new Error(
+        `the zip is truncated or damaged after ${progress.bytesRead.toLocaleString('en-US')} bytes (${why})`,
+      );
+    }
+  };
   let last: Buffer | null = null;
   for await (const chunk of fileChunks(file, progress, ZIP_READ_BYTES)) {
     // One chunk behind, so the last one can be pushed with final = true.
-    if (last !== null) unzip.push(last, false);
+    if (last !== null) push(last, false);
     last = chunk;
-    if (failure !== null) throw failure;
     while (out.length > 0) yield out.shift() as Buffer;
+    if (failure !== null) throw failure;
   }
-  unzip.push(last ?? new Uint8Array(0), true);
-  if (failure !== null) throw failure;
+  push(last ?? new Uint8Array(0), true);
+  // What inflated before a failure is played first, then the failure says where it broke.
   while (out.length > 0) yield out.shift() as Buffer;
+  if (failure !== null) throw failure;
 }
 
-/** Names of a zip's members (directories excluded), in archive order; one pass, no inflating. */
+/**
+ * Names of a zip's members (directories excluded), in archive order; one pass, no inflating. A
+ * truncated zip lists the members whose headers were read (their passes then say where it
+ * broke); one with none throws.
+ */
 export async function zipMembers(file: string): Promise<string[]> {
   const names: string[] = [];
   const progress: DiskProgress = { bytesRead: 0 };
-  for await (const _ of unzipPass(file, progress, (member) => {
-    if (!member.name.endsWith('/')) names.push(member.name);
-  })) {
-    // Nothing is started, so nothing is yielded.
+  try {
+    for await (const _ of unzipPass(file, progress, (member) => {
+      if (!member.name.endsWith('/')) names.push(member.name);
+    })) {
+      // Nothing is started, so nothing is yielded.
+    }
+  } catch (error) {
+    if (names.length === 0) throw error;
   }
   return names;
 }
