@@ -22,6 +22,7 @@ import {
   type BarCloseColumns,
   type BarQuery,
   type SymbolTickStats,
+  type TickCsvCells,
   type TickQuery,
 } from './queries';
 import { fileBytesOnDisk, reclaimFreePages, RowBytesEstimator } from './space';
@@ -285,6 +286,20 @@ export class PairDeskStore {
     this.writer?.readerOpened();
     try {
       yield* this.queries.ticks(datasetId, q);
+    } finally {
+      this.writer?.readerClosed();
+    }
+  }
+
+  /**
+   * The rows of ticks() as the CSV export's cells (TickCsvCells), streamed; same iterator rules.
+   * About half the CPU of ticks() per row: no Tick object, no number parsing.
+   */
+  *tickCsvCells(datasetId: number, q?: TickQuery): Generator<TickCsvCells, void, undefined> {
+    this.flushBeforeRead();
+    this.writer?.readerOpened();
+    try {
+      yield* this.queries.tickCsvCells(datasetId, q);
     } finally {
       this.writer?.readerClosed();
     }

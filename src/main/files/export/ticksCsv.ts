@@ -1,5 +1,5 @@
 /** Ticks as PairDesk's tick CSV (`pairdesk export --ticks`): rows by symbol, then time. */
-import { csvRow } from '../../../core/csv/csvWriter';
+import { csvCell, csvRow } from '../../../core/csv/csvWriter';
 import { TICK_CSV_HEADER } from '../../../core/formats/exportHeaders';
 import type { PairDeskStore } from '../../store/store';
 import type { CsvOutput } from './csvOutput';
@@ -36,15 +36,20 @@ export async function writeTicksCsv(
   let symbolIndex = -1;
   let symbol: string | undefined;
   for (const run of runs) {
-    for (const t of store.ticks(q.datasetId, { symbol: run, fromMs: q.fromMs, toMs })) {
-      out.add(csvRow([t.symbol, t.tradeId, t.timeMs, t.priceText, t.qtyText, t.isBuyerMaker]));
+    for (const [sym, id, time, price, qty, ibm] of store.tickCsvCells(q.datasetId, {
+      symbol: run,
+      fromMs: q.fromMs,
+      toMs,
+    })) {
+      // csvRow's cells, inlined: integers print as String(x), booleans as true/false.
+      out.add(`${csvCell(sym)},${id},${time},${csvCell(price)},${csvCell(qty)},${ibm !== 0}\n`);
       if (out.full) {
-        if (t.symbol !== symbol) {
-          symbol = t.symbol;
-          symbolIndex = symbolsTotal.indexOf(t.symbol);
+        if (sym !== symbol) {
+          symbol = sym;
+          symbolIndex = symbolsTotal.indexOf(sym);
         }
         if (span !== undefined && symbolIndex >= 0) {
-          const within = Math.min(1, Math.max(0, (t.timeMs - span.firstMs) / width));
+          const within = Math.min(1, Math.max(0, (time - span.firstMs) / width));
           out.fraction = (symbolIndex + within) / symbolsTotal.length;
         }
         await out.flush();
