@@ -2,6 +2,7 @@
  * `pairdesk simulate`: runs the local Binance-compatible feed server until interrupted. The
  * lead's CLI parses the arguments and calls runSimulateCommand().
  */
+import { planReplay } from './sources/replayPlan';
 import { startFeedServer, type FeedServer, type FeedServerOptions } from './server';
 
 export interface SimulateCommandOptions {
@@ -13,7 +14,7 @@ export interface SimulateCommandOptions {
   rate: number;
   /** Simulator seed. */
   seed: number;
-  /** Capture to replay instead of simulating (NDJSON, plain or .gz). */
+  /** File to replay instead of simulating: a capture (NDJSON) or a trade CSV; plain, .gz or .zip. */
   replay?: string;
   /** Replay pace multiplier (Infinity or 0 = as fast as possible). */
   speed: number;
@@ -39,10 +40,16 @@ export async function runSimulateCommand(
   io: SimulateCommandIo = {},
 ): Promise<FeedServer> {
   const print = io.print ?? ((line: string) => console.log(line));
+  // Trade CSVs (aggTrades, trades, PairDesk tick exports; .gz, .zip) play as exchange payloads;
+  // a file the plan refuses (a capture without trades) is served as it is, as before.
+  const plan = options.replay
+    ? await planReplay([{ path: options.replay }]).catch(() => null)
+    : null;
   const source: FeedServerOptions['source'] = options.replay
     ? {
         kind: 'replay',
         file: options.replay,
+        ...(plan ? { inputs: plan.inputs } : {}),
         speed: options.speed,
         startOnFirstSubscriber: options.startOnFirstSubscriber ?? true,
       }
