@@ -10,6 +10,7 @@ import type {
   RequestChannel,
   RequestOf,
   ResponseOf,
+  Settings,
 } from '../../core/contract/contract';
 import type {
   DatasetSummary,
@@ -24,6 +25,7 @@ import type { ReplayCatalog } from '../app/replayFiles';
 import type { FileFilter, Platform } from '../platform/interfaces';
 import type { PairDeskStore } from '../store/store';
 import { DatasetManager } from './datasets/datasetManager';
+import { ExportService } from './export/exportService';
 import { runImport } from './import/importJob';
 import { inspectFile } from './import/inspectFiles';
 import { JobTable, ProgressRelay } from './jobs';
@@ -84,29 +86,14 @@ export interface FilesServiceOptions {
   activeDatasetIds: () => number[];
   /** The dataset the views show: the default of bar and tick exports. */
   viewedDatasetId: () => number;
-  analytics: AnalyticsExportSource;
+  /**
+   * The session's settings: the pair, timeframe and analytics parameters an analytics export
+   * uses (without it, that export fails with a plain message).
+   */
+  settings?: () => Settings;
+  /** Unused: analytics exports are computed from the stored bars with `settings`. */
+  analytics?: AnalyticsExportSource;
 }
-
-// ---- CSV export (#10, H3): until its module lands it says so plainly.
-
-function notAvailableYet(what: string): Error {
-  return new Error(`${what} is not available yet`);
-}
-
-interface ExportServiceLike {
-  run(request: ExportRequest, signal: AbortSignal, jobId: string): Promise<ExportResult>;
-}
-
-function createExportService(options: FilesServiceOptions): ExportServiceLike {
-  void options;
-  return {
-    run: async () => {
-      throw notAvailableYet('CSV export');
-    },
-  };
-}
-
-// ----
 
 type Handlers = { [C in FilesChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 
@@ -116,7 +103,6 @@ export class FilesService {
   private readonly datasets: DatasetManager;
   /** Datasets the running imports are writing (from their progress): not deletable. */
   private readonly importing = new Map<string, number>();
-  private readonly exports: ExportServiceLike;
   private readonly handlers: Handlers;
   private closed = false;
 
@@ -126,7 +112,6 @@ export class FilesService {
       store: options.store,
       activeDatasetIds: () => [...options.activeDatasetIds(), ...this.importing.values()],
     });
-    this.exports = createExportService(options);
     this.handlers = {
       'files.open': (request) => this.open(request.purpose),
       'files.register': async (request) => request.paths.map((path) => this.registerPath(path)),
@@ -236,10 +221,28 @@ export class FilesService {
     }
   }
 
+  /**
+   * Save dialog where there is one, else `<dataDir>/downloads/<jobId>/` for the browser server's
+   * `/files/download/<jobId>`. The exporter sends its own final event (done, cancelled, failed).
+   */
   private async exportCsv(request: ExportRequest): Promise<ExportResult> {
     const job = this.jobs.start('export');
+    const relay = new ProgressRelay((progress) => this.options.emit('transfer', progress));
+    const { settings } = this.options;
+    const exporter = new ExportService({
+      store: this.options.store,
+      dataDir: this.options.dataDir,
+      ...(this.options.platform ? { platform: this.options.platform } : {}),
+      settings: () => {
+        if (!settings) throw new Error('analytics export needs the session settings');
+        return settings();
+      },
+      viewedDatasetId: this.options.viewedDatasetId,
+      onProgress: (progress) =>
+        progress.state === 'running' ? relay.push(progress) : relay.end(progress),
+    });
     try {
-      return await this.exports.run(request, job.controller.signal, job.id);
+      return await exporter.run(request, job.controller.signal, job.id);
     } finally {
       this.jobs.finish(job.id);
     }

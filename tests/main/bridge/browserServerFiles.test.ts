@@ -47,6 +47,7 @@ let dataDir: string;
 let store: PairDeskStore;
 let catalog: ReplayCatalog;
 let server: BrowserServer;
+let files: FilesService;
 const uploaded: { path: string; picked: PickedFile }[] = [];
 
 beforeAll(async () => {
@@ -54,7 +55,7 @@ beforeAll(async () => {
   dataDir = join(dir, 'data');
   store = PairDeskStore.open(join(dir, 'pairdesk.db'));
   catalog = new ReplayCatalog([]);
-  const files = new FilesService({
+  files = new FilesService({
     store,
     dataDir,
     catalog,
@@ -343,6 +344,44 @@ describe('GET /files/download/<id>', () => {
     expect(await notFound('/files/download/linked')).toBe(404);
     // The good one is still there (none of the refusals consumed it).
     expect((await get(server.port, '/files/download/exp3', fromPage())).body).toBe('a\n');
+  });
+});
+
+describe('a browser-mode export, end to end', () => {
+  it('export.csv writes under downloads/<jobId>/ and its downloadUrl serves that CSV once', async () => {
+    const t0 = Date.UTC(2024, 6, 18, 23, 57, 0);
+    const rows = [
+      'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker',
+    ];
+    for (let i = 0; i < 500; i++) rows.push(`${i + 1},3400.25,1.5,${i},${i},${t0 + i * 100},false`);
+    const upload = await send(
+      uploadPath('ETHUSDT-aggTrades-2024-07-18.csv'),
+      Buffer.from(rows.join('\n')),
+      {
+        headers: fromPage(),
+      },
+    );
+    const picked = JSON.parse(upload.body) as PickedFile;
+    const imported = await files.handle('files.import', { fileIds: [picked.id] });
+    expect(imported.ticks).toBe(500);
+    const result = await files.handle('export.csv', {
+      what: 'ticks',
+      datasetId: imported.datasetId!,
+    });
+    expect(result).toMatchObject({
+      savedTo: null,
+      downloadUrl: `/files/download/${result.jobId}`,
+      rows: 500,
+      cancelled: false,
+    });
+    const res = await get(server.port, result.downloadUrl!, fromPage());
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="${result.fileName}"`);
+    const lines = res.body.trim().split('\n');
+    expect(lines[0]).toBe('symbol,trade_id,time_ms,price,qty,is_buyer_maker');
+    expect(lines).toHaveLength(501);
+    expect(Buffer.byteLength(res.body)).toBe(result.bytes);
+    await waitFor(() => !existsSync(join(dataDir, 'downloads', result.jobId)));
   });
 });
 

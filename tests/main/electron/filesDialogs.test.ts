@@ -1,10 +1,11 @@
 /**
  * Files in and out (#10) through the Electron adapter with the fake `electron`: `files.open`
  * shows `dialog.showOpenDialog` over the app window (several files) and registers the chosen
- * real files in a real FilesService (real SQLite, real ReplayCatalog); the save dialog is asked
- * with the default CSV name; a file dropped on the window cannot navigate it away.
+ * real files in a real FilesService (real SQLite, real ReplayCatalog); an export asks the save
+ * dialog with its default CSV name and writes there; a file dropped on the window cannot
+ * navigate it away.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -105,6 +106,59 @@ describe('files.open with the native dialog', () => {
     fake.dialogs.openAnswer = [a];
     await expect(files.handle('files.open', { purpose: 'import' })).resolves.toHaveLength(1);
     expect(fake.dialogs.openCalls[0]?.window).toBeNull();
+  });
+});
+
+describe('export.csv with the native save dialog', () => {
+  it('asks where to save with the default CSV name over the window, then writes the file there', async () => {
+    const { fake, dir, files, window } = await setup();
+    // A real import gives the dataset to export: 3 minutes of BTCUSDT trades.
+    const csv = join(dir, 'BTCUSDT-aggTrades-2024-07-18.csv');
+    const t0 = Date.UTC(2024, 6, 18, 23, 57, 0);
+    const rows = [
+      'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker',
+    ];
+    for (let i = 0; i < 180; i++)
+      rows.push(`${i + 1},64000.5,0.010,${i},${i},${t0 + i * 1000},true`);
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const picked = files.registerPath(csv);
+    const imported = await files.handle('files.import', { fileIds: [picked.id] });
+    expect(imported.state).toBe('done');
+
+    const target = join(dir, 'chosen.csv');
+    fake.dialogs.saveAnswer = target;
+    const request = {
+      what: 'bars' as const,
+      datasetId: imported.datasetId!,
+      symbols: ['BTCUSDT'],
+      timeframe: '1m' as const,
+    };
+    const result = await files.handle('export.csv', request);
+    const defaultName = 'BTCUSDT-1m-bars-20240718T2357Z-20240718T2359Z.csv';
+    expect(fake.dialogs.saveCalls).toHaveLength(1);
+    expect(fake.dialogs.saveCalls[0]!.window).toBe(window());
+    expect(fake.dialogs.saveCalls[0]!.options).toMatchObject({
+      defaultPath: defaultName,
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+    });
+    expect(result).toMatchObject({
+      fileName: defaultName,
+      savedTo: target,
+      downloadUrl: null,
+      rows: 3,
+      cancelled: false,
+    });
+    const written = readFileSync(target, 'utf8').trim().split('\n');
+    expect(written).toHaveLength(4);
+    expect(written[0]).toMatch(/^symbol,start_ms,open,high,low,close/);
+
+    // Cancelled dialog: nothing written, the result says so.
+    fake.dialogs.saveAnswer = null;
+    await expect(files.handle('export.csv', request)).resolves.toMatchObject({
+      savedTo: null,
+      cancelled: true,
+    });
+    expect(fake.dialogs.saveCalls).toHaveLength(2);
   });
 });
 

@@ -4,7 +4,7 @@
  * to ≤ 5 Hz with the final one always sent, a `datasets` event after each change, and
  * `files.cancel` stopping a running import (its partial dataset deleted).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,13 +32,17 @@ function setup() {
   const eventTimes: number[] = [];
   /** What the running source writes (the app's activeDatasetIds). */
   const active: number[] = [];
+  /** Called with each event as it is emitted (e.g. to cancel at the first progress). */
+  const hooks: ((envelope: EventEnvelope) => void)[] = [];
   const files = new FilesService({
     store,
     dataDir: join(dir, 'data'),
     catalog: new ReplayCatalog([]),
     emit: (event, payload) => {
-      events.push({ event, payload } as EventEnvelope);
+      const envelope = { event, payload } as EventEnvelope;
+      events.push(envelope);
       eventTimes.push(Date.now());
+      for (const hook of hooks) hook(envelope);
     },
     activeDatasetIds: () => active,
     viewedDatasetId: () => 0,
@@ -53,7 +57,7 @@ function setup() {
     events.filter((e) => e.event === 'transfer').map((e) => e.payload as TransferProgress);
   const datasetEvents = (): DatasetSummary[][] =>
     events.filter((e) => e.event === 'datasets').map((e) => e.payload as DatasetSummary[]);
-  return { dir, store, files, events, eventTimes, active, transfers, datasetEvents };
+  return { dir, store, files, events, eventTimes, active, hooks, transfers, datasetEvents };
 }
 
 /** A futures aggTrades CSV (header, ms times): `lines` trades one every 10 ms from T0. */
@@ -189,5 +193,37 @@ describe('datasets.* through the router', () => {
     await expect(files.handle('datasets.delete', { id })).resolves.toMatchObject({
       deleted: false,
     });
+  });
+});
+
+describe('export.csv through the router', () => {
+  it('writes a browser-mode download with progress; files.cancel stops one and leaves no file', async () => {
+    const { dir, files, transfers, hooks } = setup();
+    const picked = files.registerPath(aggTradesCsv(dir, 'BTCUSDT', 20_000));
+    const { datasetId } = await files.handle('files.import', { fileIds: [picked.id] });
+    const done = await files.handle('export.csv', { what: 'ticks', datasetId: datasetId! });
+    expect(done).toMatchObject({ rows: 20_000, cancelled: false, savedTo: null });
+    expect(done.jobId).toMatch(/^export-/);
+    const file = join(dir, 'data', 'downloads', done.jobId, done.fileName);
+    expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(20_002); // header, rows, ''
+    const exportEvents = transfers().filter((t) => t.jobId === done.jobId);
+    expect(exportEvents.at(-1)).toMatchObject({ kind: 'export', state: 'done', lines: 20_000 });
+
+    // Cancelled at its first progress event, before any row is written.
+    hooks.push((envelope) => {
+      const progress = envelope.payload as TransferProgress;
+      if (
+        envelope.event === 'transfer' &&
+        progress.kind === 'export' &&
+        progress.jobId !== done.jobId
+      ) {
+        void files.handle('files.cancel', { jobId: progress.jobId });
+      }
+    });
+    const cancelled = await files.handle('export.csv', { what: 'ticks', datasetId: datasetId! });
+    expect(cancelled).toMatchObject({ cancelled: true, downloadUrl: null, rows: 0 });
+    expect(transfers().at(-1)).toMatchObject({ jobId: cancelled.jobId, state: 'cancelled' });
+    expect(existsSync(join(dir, 'data', 'downloads', cancelled.jobId))).toBe(false);
+    expect(files.runningJobs).toBe(0);
   });
 });
