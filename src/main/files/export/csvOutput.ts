@@ -125,7 +125,12 @@ export async function writeCsvFile(
   options: CsvOutputOptions = {},
 ): Promise<{ rows: number; bytes: number }> {
   const stream = createWriteStream(path);
-  await once(stream, 'open');
+  try {
+    await once(stream, 'open');
+  } catch (err) {
+    stream.destroy();
+    throw new Error(`cannot write ${path}: ${openFailure((err as NodeJS.ErrnoException).code)}`);
+  }
   const out = new CsvOutput(stream, options);
   try {
     await produce(out);
@@ -136,5 +141,21 @@ export async function writeCsvFile(
     if (!stream.closed) await once(stream, 'close').catch(() => undefined);
     await rm(path, { force: true });
     throw err;
+  }
+}
+
+function openFailure(code: string | undefined): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'the folder does not exist';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return code ?? 'unknown error';
   }
 }

@@ -285,6 +285,19 @@ describe('save dialog (Electron)', () => {
     expect(readFileSync(target, 'utf8').split('\n')).toHaveLength(11); // header, 9 rows, ''
   });
 
+  it('a path that cannot be written fails in plain words, with a final failed event', async () => {
+    const target = join(dir, 'no-such-folder', 'x.csv');
+    const { platform } = fakePlatform([target]);
+    const { svc, events } = service({ platform });
+    await expect(svc.run({ what: 'ticks' })).rejects.toThrow(
+      `cannot write ${target}: the folder does not exist`,
+    );
+    expect(events.map((e) => [e.state, e.message])).toEqual([
+      ['running', null],
+      ['failed', `export failed: cannot write ${target}: the folder does not exist`],
+    ]);
+  });
+
   it('a cancelled dialog writes nothing and reports cancelled', async () => {
     const { platform } = fakePlatform([null]);
     const { svc, events } = service({ platform });
