@@ -151,8 +151,9 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out against pairdesk serve', () => 
     expect(await page.getByTestId('import-result-ticks').innerText()).toBe('100,000');
     const seen = await percents();
     expect(seen.at(-1)).toBe('100 %');
-    // Progress was shown on the way (the server sends up to 5 events a second).
-    expect(seen.length).toBeGreaterThan(1);
+    // Progress was shown on the way (the server sends up to 5 events a second; seen in a run:
+    // 0 → 15 → 31 → 46 → 62 → 77 → 93 → 100 %).
+    expect(seen.some((p) => /^[1-9]\d? %$/.test(p))).toBe(true);
 
     // The new dataset is the one viewed, on the server too.
     const after = await bridgeInvoke(serve, 'datasets.list', null);
