@@ -13,6 +13,7 @@ import type {
   TransferProgress,
 } from '../../src/core/contract/contract';
 import { SYMBOL_PATTERN as CONTRACT_SYMBOL_PATTERN } from '../../src/core/contract/schemas';
+import { warmupText } from '../../src/renderer/components/WarmupMessage';
 import { shortcutFor } from '../../src/renderer/lib/keyboard';
 import {
   bytesText,
@@ -499,5 +500,30 @@ describe('keyboard', () => {
     expect(key('d')).toEqual({ type: 'tab', tab: 'data' });
     expect(key('D')).toEqual({ type: 'tab', tab: 'data' });
     expect(key('4', true)).toEqual({ type: 'tab', tab: 'data' });
+  });
+});
+
+describe('bars-only and stored datasets in the chart warm-up', () => {
+  const base = {
+    symbol: 'BTCUSDT',
+    timeframe: '1s' as const,
+    have: 0,
+    needed: 2,
+    status: 'ready' as const,
+    error: null,
+    hasTrades: false,
+    connecting: false,
+  };
+
+  it('says a finer timeframe has no bars, and a stored dataset has nothing to wait for', () => {
+    expect(warmupText({ ...base, barsOnly: '1m', stored: true })).toBe(
+      'This dataset holds 1m bars only (no ticks): there are no 1s bars of BTCUSDT; choose 1m or a coarser timeframe',
+    );
+    expect(warmupText({ ...base, timeframe: '5m', barsOnly: '1m', stored: true, have: 1 })).toBe(
+      'This stored dataset holds only 1 5m bar of BTCUSDT',
+    );
+    expect(warmupText({ ...base, stored: false })).toBe(
+      'No trades yet for BTCUSDT — waiting for the first trade…',
+    );
   });
 });
