@@ -18,6 +18,8 @@ export function checkOhlc<T>(
   texts: readonly string[],
   lineNo: number,
 ): LineResult<T> | null {
+  if (low <= open && low <= close && high >= open && high >= close) return null;
+  // Only a failing line pays for quoting its values.
   const [o, h, l, c] = texts.map((t) => quoteClipped(t));
   if (high < low) {
     return rejectLine('bad_price', 'high', lineNo, `high ${h} is below low ${l}`);

@@ -12,11 +12,13 @@
  * the file (0 without the column); quote volume, taker-buy volume and trades are not in such
  * files and are 0; vwap is NaN (not defined). `push` never throws.
  *
- * Splitting — measured in bench/formats.ts (`formatsBenchRows`) on a generated 1 M-row file
- * (`time,open,high,low,close,volume`, ISO times), 2-core dev container, Node 20:
- *   hand-written `split` per line      ≈ 2.9 M lines/s
- *   csv-parse/sync per line            ≈ 0.09 M lines/s (≈ 32× slower: a parser and a Buffer per call)
- *   csv-parse/sync over the whole text ≈ 0.9 M lines/s (not streaming; holds every record)
+ * Splitting — measured by bench/formats.ts (`formatsBenchRows`) on a generated 1 M-row file
+ * (`time,open,high,low,close,volume`, ISO times), Node 20, three runs on a 2-core container
+ * shared with other jobs (load ≈ 14, so absolute rates are low; the ratios are what counts):
+ *   hand-written `split` + trim per line   310–950 k lines/s
+ *   csv-parse/sync per line                 80–137× slower (a parser and a Buffer per call)
+ *   csv-parse/sync over the whole text      9–18× slower, and not streaming (holds every record)
+ *   the whole OhlcCsvReader (ISO time, checks, bars)  80–150 k lines/s
  * So a line without a `"` is split by hand (a plain field cannot hold a separator), and only a
  * line with quotes goes to csv-parse, which handles RFC 4180 quoting (doubled quotes, separators
  * inside quotes) that hand-written code would get wrong. csv-parse needs Node's `Buffer`, which
@@ -234,8 +236,9 @@ export class OhlcCsvReader {
       );
     }
     const cols = [layout.open, layout.high, layout.low, layout.close];
-    const prices: number[] = [];
-    for (const c of cols) {
+    const prices = [0, 0, 0, 0];
+    for (let k = 0; k < 4; k++) {
+      const c = cols[k];
       const x = parseNumberText(f[c]);
       if (!(x > 0)) {
         return rejectLine(
@@ -245,7 +248,7 @@ export class OhlcCsvReader {
           `${layout.names[c]} ${quoteClipped(f[c])} is not a finite number > 0`,
         );
       }
-      prices.push(x);
+      prices[k] = x;
     }
     let volume = 0;
     if (layout.volume !== undefined) {

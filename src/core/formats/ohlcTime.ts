@@ -54,25 +54,28 @@ export function detectTimeUnit(texts: readonly string[]): OhlcTimeUnit | null {
   return null;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysIn(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+}
+
 function isoToMs(text: string): number | string {
   const m = ISO.exec(text);
   if (m === null) return 'is not an ISO 8601 date-time like 2024-07-18T23:57:00Z';
-  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) =>
-    m[i] === undefined ? 0 : Number(m[i]),
-  );
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  // Date.UTC rolls 2024-02-30 over to March: compare the fields back to refuse such dates.
-  const back = new Date(ms);
-  if (
-    back.getUTCFullYear() !== y ||
-    back.getUTCMonth() !== mo - 1 ||
-    back.getUTCDate() !== d ||
-    h > 23 ||
-    mi > 59 ||
-    s > 59
-  ) {
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = m[4] === undefined ? 0 : Number(m[4]);
+  const mi = m[5] === undefined ? 0 : Number(m[5]);
+  const s = m[6] === undefined ? 0 : Number(m[6]);
+  // Checked by hand: Date.UTC would roll 2024-02-30 over to March.
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) {
     return 'is not a valid calendar date and time';
   }
+  // Date.UTC maps years 0–99 to 1900–1999; those are out of range anyway.
+  const ms = y < 1970 ? -1 : Date.UTC(y, mo - 1, d, h, mi, s);
   const frac = m[7] ?? '';
   if (/[1-9]/.test(frac.slice(3))) return 'has a sub-millisecond part';
   const fracMs = frac === '' ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));

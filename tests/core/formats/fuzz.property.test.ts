@@ -1,4 +1,7 @@
-/** Readers and the detector never throw, whatever the line; every line gets exactly one outcome. */
+/**
+ * Readers, the detector, inspectHead and createRowReader never throw, whatever the line; every
+ * line gets exactly one outcome.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AggTradesReader } from '../../../src/core/formats/aggTrades';
@@ -7,6 +10,12 @@ import { KlinesReader } from '../../../src/core/formats/klines';
 import { TradesReader } from '../../../src/core/formats/trades';
 import { detectFormat } from '../../../src/core/formats/detect';
 import { symbolFromFileName } from '../../../src/core/formats/fileName';
+import { AnalyticsCsvReader } from '../../../src/core/formats/analyticsCsvReader';
+import { inspectHead } from '../../../src/core/formats/inspect';
+import { OhlcCsvReader } from '../../../src/core/formats/ohlcCsv';
+import { PairdeskBarsReader } from '../../../src/core/formats/pairdeskBars';
+import { PairdeskTicksReader } from '../../../src/core/formats/pairdeskTicks';
+import { createRowReader } from '../../../src/core/formats/rowReaders';
 
 /** Lines that look roughly like CSV rows: numbers, flags, junk, separated by commas. */
 const field = fc.oneof(
@@ -31,6 +40,10 @@ describe('format readers never throw', () => {
           new TradesReader({ symbol: 'BTCUSDT' }),
           new KlinesReader({ symbol: 'BTCUSDT' }),
           new BookTickerReader({ symbol: 'BTCUSDT' }),
+          new PairdeskTicksReader(),
+          new PairdeskBarsReader(60_000),
+          new AnalyticsCsvReader(1000),
+          new OhlcCsvReader({ symbol: 'BTCUSDT', timeframeMs: 60_000 }),
         ];
         for (const r of readers) {
           lines.forEach((line, i) => {
@@ -47,6 +60,41 @@ describe('format readers never throw', () => {
   });
 });
 
+describe('headed files never make the detector, inspector or readers throw', () => {
+  const header = fc.constantFrom(
+    'symbol,trade_id,time_ms,price,qty,is_buyer_maker',
+    'symbol,start_ms,open,high,low,close,volume,quote_volume,trades,taker_buy_volume,vwap',
+    'time,start_ms,close_a,close_b,hedge_ratio,spread,zscore,correlation',
+    'time,open,high,low,close,volume',
+    '"Date";"Open";"High";"Low";"Close"',
+    'timestamp\topen\thigh\tlow\tclose\tvolume',
+  );
+  const cells = fc.array(field, { maxLength: 12 });
+  const sep = fc.constantFrom(',', ';', '\t');
+  it('on a known header followed by arbitrary rows', () => {
+    fc.assert(
+      fc.property(header, fc.array(fc.tuple(cells, sep), { maxLength: 20 }), (h, rows) => {
+        const lines = [h, ...rows.map(([c, s]) => c.join(s))];
+        const head = inspectHead(
+          lines,
+          'BTCUSDT-ETHUSDT-1m-analytics-20240718T2357Z-20240719T0005Z.csv',
+        );
+        if (!head.detection.ok) return;
+        const r = createRowReader({
+          detected: head.detection,
+          symbol: 'BTCUSDT',
+          pair: ['BTCUSDT', 'ETHUSDT'],
+          timeframeMs: head.barsTimeframeMs ?? 60_000,
+        });
+        if ('error' in r) return;
+        lines.forEach((l, i) => r.push(l, i + 1));
+        expect(r.tally.lines).toBe(lines.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('detectFormat and symbolFromFileName never throw', () => {
   it('on arbitrary lines and names', () => {
     fc.assert(
@@ -54,6 +102,17 @@ describe('detectFormat and symbolFromFileName never throw', () => {
         const d = detectFormat(lines, name);
         expect(typeof d.reason).toBe('string');
         symbolFromFileName(name);
+        const head = inspectHead(lines, name);
+        expect(head.detection.ok).toBe(d.ok || head.detection.ok);
+        if (head.detection.ok) {
+          const r = createRowReader({
+            detected: head.detection,
+            symbol: 'BTCUSDT',
+            pair: ['BTCUSDT', 'ETHUSDT'],
+            timeframeMs: 60_000,
+          });
+          if (!('error' in r)) lines.forEach((l, i) => r.push(l, i + 1));
+        }
       }),
       { numRuns: 500 },
     );
