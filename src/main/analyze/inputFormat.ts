@@ -1,91 +1,115 @@
 /**
- * What kind of file an `analyze` input is, from its first bytes rather than its name: a CSV
- * (e.g. a `pairdesk export` of bars) read as NDJSON would otherwise give one malformed_json per
- * line and an empty analysis.
+ * What kind of file an `analyze` input is, from its content rather than its name (#10): NDJSON
+ * captures (plain or .gz) take the fast NDJSON path (ingestFiles); every other import format
+ * (data.binance.vision CSV and .zip, PairDesk exports, OHLC CSV) the general one (ingestFormats).
+ * `analyzeInputs` also finds the bar timeframe of bars-only inputs, analysed at their own
+ * timeframe, and refuses what cannot be analysed in one plain sentence.
  */
-import { open } from 'node:fs/promises';
-import { constants, gunzipSync } from 'node:zlib';
+import { ACCEPTED_FORMATS } from '../../core/formats/detect';
+import { TIMEFRAMES, TIMEFRAME_MS, type Timeframe } from '../../core/market/types';
+import { detectMembers } from '../files/import/inspectFiles';
 
 /** What `analyze` reads, for messages. */
-export const ACCEPTED_INPUT =
-  'Binance WebSocket NDJSON captures, raw or combined-stream, optionally .gz';
+export const ACCEPTED_INPUT = ACCEPTED_FORMATS;
 
-export type InputKind =
-  { kind: 'ndjson' } | { kind: 'csv'; what: string } | { kind: 'other'; what: string };
-
-const SNIFF_BYTES = 64 * 1024;
-/** Non-blank lines looked at: one bad first line (a cut-off write) must not refuse a capture. */
-const SNIFF_LINES = 5;
-
-const KNOWN_CSV_HEADERS: readonly [RegExp, string][] = [
-  [/^symbol,start_ms,open,high,low,close/, 'a PairDesk bar export'],
-  [/^symbol,trade_id,time_ms,price/, 'a PairDesk tick export'],
-  [/^agg_trade_id,price,quantity/, 'a Binance aggTrades file'],
-  [/^id,price,qty,quote_qty,time/, 'a Binance trades file'],
-  [/^time,start_ms,close_a,close_b/, 'an analyze output'],
-];
-
-async function head(path: string): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+export interface AnalyzeInputs {
+  /** Every input is an NDJSON capture, plain or gzip: the fast path applies. */
+  ndjsonOnly: boolean;
+  /** Every recognised member holds bars (no trades): analysed at their timeframe. */
+  barsOnly: boolean;
+  /** The coarsest bar timeframe among the bar inputs (ms); null when none holds bars. */
+  barsTimeframeMs: number | null;
+  /** Why the inputs cannot be analysed (one sentence), or null. */
+  refusal: string | null;
 }
 
-function isJsonObject(line: string): boolean {
-  try {
-    const v: unknown = JSON.parse(line);
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-  } catch {
-    return false;
-  }
+function tfName(ms: number): string {
+  return TIMEFRAMES.find((tf) => TIMEFRAME_MS[tf] === ms) ?? `${ms} ms`;
 }
 
-/** Classifies a file by its first lines (decompressed when gzip). Empty counts as NDJSON. */
-export async function sniffInput(path: string): Promise<InputKind> {
-  let bytes = await head(path);
-  if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x504b0304) {
-    return { kind: 'other', what: 'a zip archive' };
-  }
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      // Sync flush: the first 64 KiB of a larger file decompress without an "unexpected end".
-      bytes = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
-    } catch {
-      return { kind: 'ndjson' }; // a damaged gzip: the reader reports it with the lines it got
+/** Classifies `files` for analyze (reads only their first lines). */
+export async function analyzeInputs(files: readonly string[]): Promise<AnalyzeInputs> {
+  let ndjsonOnly = true;
+  let barsOnly = true;
+  let barsTf: number | null = null;
+  for (const path of files) {
+    const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+    const members = await detectMembers(path, name);
+    const usable = members.filter((m) => m.detected !== null);
+    // An empty file holds nothing to refuse: the analysis then says which symbol has no data.
+    if (members.every((m) => m.detected === null && m.reason.startsWith('the file is empty'))) {
+      continue;
+    }
+    if (usable.length === 0) {
+      const why = members[0]?.reason ?? 'nothing readable';
+      const accepted = why.includes('accepted formats') ? '' : `; accepted: ${ACCEPTED_INPUT}`;
+      return {
+        ndjsonOnly,
+        barsOnly,
+        barsTimeframeMs: barsTf,
+        refusal: `${path}: ${why}${accepted}`,
+      };
+    }
+    for (const m of usable) {
+      const f = m.detected?.format;
+      const label = m.member.member === null ? path : `${path}:${m.member.member}`;
+      if (f === 'bookTicker') {
+        return {
+          ndjsonOnly,
+          barsOnly,
+          barsTimeframeMs: barsTf,
+          refusal: `${label} holds bookTicker quotes, not trades or bars; accepted: ${ACCEPTED_INPUT}`,
+        };
+      }
+      if (m.needsSymbol) {
+        return {
+          ndjsonOnly,
+          barsOnly,
+          barsTimeframeMs: barsTf,
+          refusal: `${label} is ${f} of one symbol but its name does not say which (name it like BTCUSDT-${f === 'klines' ? '1m' : 'aggTrades'}-2024-07-18.csv)`,
+        };
+      }
+      const ndjson =
+        (f === 'ndjson-raw' || f === 'ndjson-combined') && m.member.container !== 'zip';
+      if (!ndjson) ndjsonOnly = false;
+      if (m.replayable) barsOnly = false;
+      else if (m.barsTimeframeMs !== null) {
+        barsTf = barsTf === null ? m.barsTimeframeMs : Math.max(barsTf, m.barsTimeframeMs);
+      }
     }
   }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const complete = bytes.length < SNIFF_BYTES;
-  const lines = text.split('\n');
-  if (!complete) lines.pop(); // the last line may be cut off
-  const firstLines = lines
-    .map((l) => l.replace(/\r$/, ''))
-    .filter((l) => l.trim() !== '')
-    .slice(0, SNIFF_LINES);
-  if (firstLines.length === 0) return { kind: 'ndjson' };
-  if (firstLines.some(isJsonObject)) return { kind: 'ndjson' };
-  const first = firstLines[0];
-  if (!first.trimStart().startsWith('{') && !first.trimStart().startsWith('[')) {
-    if (text.includes('\u0000')) return { kind: 'other', what: 'a binary file' };
-    const known = KNOWN_CSV_HEADERS.find(([re]) => re.test(first.trim()));
-    if (known) return { kind: 'csv', what: known[1] };
-    if (/[,;\t]/.test(first)) return { kind: 'csv', what: 'comma- or tab-separated text' };
-  }
-  return { kind: 'other', what: 'line 1 is not a JSON object' };
+  return {
+    ndjsonOnly,
+    barsOnly: barsOnly && barsTf !== null,
+    barsTimeframeMs: barsTf,
+    refusal: null,
+  };
 }
 
-/** The one-line refusal for a file that is not NDJSON. */
-export function unsupportedInputMessage(file: string, input: InputKind): string | undefined {
-  if (input.kind === 'csv') {
-    return `${file} is CSV (${input.what}): CSV is not supported yet; accepted: ${ACCEPTED_INPUT}`;
+/**
+ * The timeframe to analyse: the one asked for, else the bars' own (bars-only inputs) or 1 s.
+ * A timeframe finer than the bars held, or not a multiple of them, is refused (null + why).
+ */
+export function analyzeTimeframe(
+  asked: Timeframe | undefined,
+  inputs: AnalyzeInputs,
+): { timeframe: Timeframe } | { refusal: string } {
+  const bars = inputs.barsTimeframeMs;
+  if (asked === undefined) {
+    if (inputs.barsOnly && bars !== null) {
+      const own = TIMEFRAMES.find((tf) => TIMEFRAME_MS[tf] === bars);
+      if (own === undefined)
+        return {
+          refusal: `the input's ${tfName(bars)} bars are not a timeframe PairDesk analyses (${TIMEFRAMES.join(', ')})`,
+        };
+      return { timeframe: own };
+    }
+    asked = '1s';
   }
-  if (input.kind === 'other') {
-    return `${file} is not NDJSON (${input.what}); accepted: ${ACCEPTED_INPUT}`;
+  if (bars !== null && (TIMEFRAME_MS[asked] < bars || TIMEFRAME_MS[asked] % bars !== 0)) {
+    return {
+      refusal: `--timeframe ${asked} is finer than the ${tfName(bars)} bars the input holds: use --timeframe ${tfName(bars)} or coarser`,
+    };
   }
-  return undefined;
+  return { timeframe: asked };
 }

@@ -23,6 +23,7 @@ import { TIMEFRAME_MS, type Timeframe } from '../../core/market/types';
 import { alignCloses } from '../../core/stats/align';
 import type { KalmanConfig } from '../../core/stats/kalman';
 import { ingestFiles, type IngestStats } from './ingestFiles';
+import { ingestFormats } from './ingestFormats';
 
 export interface AnalyzeOptions {
   files: readonly string[];
@@ -46,6 +47,11 @@ export interface AnalyzeOptions {
   alerts?: { path: string; params: ZScoreRuleParams };
   keepRejects?: number;
   now?: () => number;
+  /**
+   * Some input is not an NDJSON capture (CSV, zip, PairDesk export…): read through the general
+   * format path (ingestFormats) instead of the NDJSON fast path. See `analyzeInputs`.
+   */
+  anyFormat?: boolean;
 }
 
 /**
@@ -131,7 +137,8 @@ export function summaryJson(summary: PairSummary): string {
 export async function runAnalyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const t0 = performance.now();
   const tfMs = TIMEFRAME_MS[options.timeframe];
-  const { bars, stats } = await ingestFiles({
+  const ingest = options.anyFormat === true ? ingestFormats : ingestFiles;
+  const { bars, stats } = await ingest({
     files: options.files,
     symbols: [options.symbolA, options.symbolB],
     timeframeMs: tfMs,

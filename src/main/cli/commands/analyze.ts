@@ -6,6 +6,7 @@ import { validateZScoreParams } from '../../../core/alerts/zScoreRule';
 import { TIMEFRAMES, type Timeframe } from '../../../core/market/types';
 import { KALMAN_DEFAULTS } from '../../../core/stats/kalman';
 import type { IngestStats } from '../../analyze/ingestFiles';
+import type { AnalyzeInputs } from '../../analyze/inputFormat';
 import {
   numberOption,
   requiredString,
@@ -26,9 +27,13 @@ function parsePair(text: string): [string, string] {
   return [parts[0], parts[1]];
 }
 
-async function checkFiles(files: string[]): Promise<void> {
-  if (files.length === 0)
-    throw new UsageError('give at least one capture file (NDJSON, .gz allowed)');
+/** The files exist; then what they hold (refused in one line when it cannot be analysed). */
+async function checkFiles(files: string[]): Promise<AnalyzeInputs> {
+  if (files.length === 0) {
+    throw new UsageError(
+      'give at least one input file (NDJSON capture, Binance CSV/zip, PairDesk export)',
+    );
+  }
   for (const f of files) {
     let isFile: boolean;
     try {
@@ -41,11 +46,10 @@ async function checkFiles(files: string[]): Promise<void> {
     }
     if (!isFile) throw new UsageError(`${f} is not a regular file`);
   }
-  const { sniffInput, unsupportedInputMessage } = await import('../../analyze/inputFormat');
-  for (const f of files) {
-    const refusal = unsupportedInputMessage(f, await sniffInput(f));
-    if (refusal !== undefined) throw new UsageError(refusal);
-  }
+  const { analyzeInputs } = await import('../../analyze/inputFormat');
+  const inputs = await analyzeInputs(files);
+  if (inputs.refusal !== null) throw new UsageError(inputs.refusal);
+  return inputs;
 }
 
 const int = (n: number): string => n.toLocaleString('en-US');
@@ -105,7 +109,7 @@ function rejectReport(s: IngestStats): string[] {
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary:
-    'Pair analytics from Binance NDJSON captures (trade/aggTrade, raw or combined, .gz ok): aligned closes, hedge ratio, spread, z-score, correlation, ADF, Engle–Granger, half-life, Hurst, Kalman.',
+    'Pair analytics from Binance NDJSON captures (trade/aggTrade, raw or combined, .gz ok), data.binance.vision aggTrades/trades/klines CSV or .zip, PairDesk exports or OHLC CSV: aligned closes, hedge ratio, spread, z-score, correlation, ADF, Engle–Granger, half-life, Hurst, Kalman.',
   positionals: 'FILE...',
   options: {
     pair: {
@@ -116,8 +120,8 @@ export const analyzeCommand: CliCommand = {
     timeframe: {
       type: 'string',
       valueName: TIMEFRAMES.join('|'),
-      description: 'Bar timeframe',
-      default: '1s',
+      description:
+        "Bar timeframe (default 1s; bars-only inputs such as klines: the bars' own, and no finer)",
     },
     window: {
       type: 'string',
@@ -185,10 +189,13 @@ export const analyzeCommand: CliCommand = {
   ],
   async run(args) {
     const [symbolA, symbolB] = parsePair(requiredString(args, 'pair'));
-    const timeframe = stringOption(args, 'timeframe') ?? '1s';
-    if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) {
+    const askedTimeframe = stringOption(args, 'timeframe');
+    if (
+      askedTimeframe !== undefined &&
+      !(TIMEFRAMES as readonly string[]).includes(askedTimeframe)
+    ) {
       throw new UsageError(
-        `--timeframe must be one of ${TIMEFRAMES.join(', ')}, got "${timeframe}"`,
+        `--timeframe must be one of ${TIMEFRAMES.join(', ')}, got "${askedTimeframe}"`,
       );
     }
     const window = numberOption(args, 'window', { integer: true, min: 2, max: 1e7 }) ?? 60;
@@ -206,7 +213,11 @@ export const analyzeCommand: CliCommand = {
     if (csvPath === '' || jsonPath === '')
       throw new UsageError('--out and --json need a file name');
     const alerts = alertOptions(args);
-    await checkFiles(args.positionals);
+    const inputs = await checkFiles(args.positionals);
+    const { analyzeTimeframe } = await import('../../analyze/inputFormat');
+    const chosen = analyzeTimeframe(askedTimeframe as Timeframe | undefined, inputs);
+    if ('refusal' in chosen) throw new UsageError(chosen.refusal);
+    const timeframe = chosen.timeframe;
 
     const { runAnalyze, AnalyzeInputError } = await import('../../analyze/runAnalyze');
     let result;
@@ -215,7 +226,8 @@ export const analyzeCommand: CliCommand = {
         files: args.positionals,
         symbolA,
         symbolB,
-        timeframe: timeframe as Timeframe,
+        timeframe,
+        anyFormat: !inputs.ndjsonOnly,
         window,
         lookback,
         hedge: hedge as HedgeMethod,
