@@ -21,6 +21,8 @@ import type {
   PickedFile,
   TransferProgress,
 } from '../../core/contract/files';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ReplayCatalog } from '../app/replayFiles';
 import type { FileFilter, Platform } from '../platform/interfaces';
 import type { PairDeskStore } from '../store/store';
@@ -105,6 +107,8 @@ export class FilesService {
   private readonly importing = new Map<string, number>();
   private readonly handlers: Handlers;
   private closed = false;
+  /** Imports and exports under way, awaited by close() so none writes to a closed store. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly options: FilesServiceOptions) {
     this.picked = new PickedFiles(options.catalog);
@@ -116,7 +120,7 @@ export class FilesService {
       'files.open': (request) => this.open(request.purpose),
       'files.register': async (request) => request.paths.map((path) => this.registerPath(path)),
       'files.inspect': (request) => this.inspect(request.fileIds),
-      'files.import': (request) => this.importFiles(request),
+      'files.import': (request) => this.track(this.importFiles(request)),
       'files.cancel': async (request) => ({ cancelled: this.jobs.cancel(request.jobId) }),
       'datasets.list': async () => this.datasets.list(),
       'datasets.rename': async (request) => {
@@ -129,7 +133,7 @@ export class FilesService {
         this.emitDatasets();
         return outcome;
       },
-      'export.csv': (request) => this.exportCsv(request),
+      'export.csv': (request) => this.track(this.exportCsv(request)),
     };
   }
 
@@ -159,10 +163,25 @@ export class FilesService {
     return this.jobs.size;
   }
 
-  /** Cancels running jobs; the jobs remove their own partial output. */
+  /**
+   * Cancels running jobs and waits for them to end (each removes its own partial dataset or
+   * file), then removes browser-mode exports never downloaded. Uploads stay: they are picked
+   * files the catalog remembers.
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.jobs.cancelAll();
+    await Promise.allSettled([...this.running]);
+    await rm(join(this.options.dataDir, 'downloads'), { recursive: true, force: true });
+  }
+
+  private track<T>(job: Promise<T>): Promise<T> {
+    this.running.add(job);
+    const forget = (): void => {
+      this.running.delete(job);
+    };
+    job.then(forget, forget);
+    return job;
   }
 
   private async open(purpose: 'import' | 'replay'): Promise<PickedFile[]> {

@@ -12,6 +12,7 @@ import type { EventEnvelope } from '../../../src/core/contract/contract';
 import type { DatasetSummary, TransferProgress } from '../../../src/core/contract/files';
 import { ReplayCatalog } from '../../../src/main/app/replayFiles';
 import { FilesService } from '../../../src/main/files/filesService';
+import type { Platform } from '../../../src/main/platform/interfaces';
 import { PairDeskStore } from '../../../src/main/store/store';
 
 const T0 = Date.UTC(2024, 6, 18, 23, 57, 0);
@@ -23,7 +24,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup() {
+function setup(platform?: Platform) {
   const dir = mkdtempSync(join(tmpdir(), 'pairdesk-files-import-'));
   dirs.push(dir);
   const store = PairDeskStore.open(join(dir, 'pairdesk.db'));
@@ -38,6 +39,7 @@ function setup() {
     store,
     dataDir: join(dir, 'data'),
     catalog: new ReplayCatalog([]),
+    ...(platform ? { platform } : {}),
     emit: (event, payload) => {
       const envelope = { event, payload } as EventEnvelope;
       events.push(envelope);
@@ -225,5 +227,61 @@ describe('export.csv through the router', () => {
     expect(transfers().at(-1)).toMatchObject({ jobId: cancelled.jobId, state: 'cancelled' });
     expect(existsSync(join(dir, 'data', 'downloads', cancelled.jobId))).toBe(false);
     expect(files.runningJobs).toBe(0);
+  });
+});
+
+describe('close', () => {
+  it('cancels a running import, drops undownloaded exports, then refuses work', async () => {
+    const { dir, files, store, transfers, hooks } = setup();
+    const small = files.registerPath(aggTradesCsv(dir, 'ETHUSDT', 1_000, 3_400));
+    const { datasetId } = await files.handle('files.import', { fileIds: [small.id] });
+    const exported = await files.handle('export.csv', { what: 'ticks', datasetId: datasetId! });
+    expect(existsSync(join(dir, 'data', 'downloads', exported.jobId))).toBe(true);
+
+    const big = files.registerPath(aggTradesCsv(dir, 'BTCUSDT', 150_000));
+    let closing: Promise<void> | null = null;
+    hooks.push((envelope) => {
+      const progress = envelope.payload as TransferProgress;
+      if (envelope.event === 'transfer' && progress.kind === 'import' && closing === null) {
+        if (progress.state === 'running' && progress.label.startsWith('BTCUSDT')) {
+          closing = files.close();
+        }
+      }
+    });
+    const result = await files.handle('files.import', { fileIds: [big.id] });
+    expect(closing).not.toBeNull();
+    await closing;
+    expect(result).toMatchObject({ state: 'cancelled', datasetId: null });
+    expect(transfers().at(-1)).toMatchObject({ jobId: result.jobId, state: 'cancelled' });
+    // Only the first import's dataset is left: the cancelled one deleted its partial dataset.
+    expect(store.listDatasets().map((d) => d.id)).toEqual([datasetId]);
+    expect(existsSync(join(dir, 'data', 'downloads'))).toBe(false);
+    await expect(files.handle('datasets.list', null)).rejects.toThrow(/shutting down/);
+  });
+
+  it('waits for a running export to end (here: held in its save dialog) before resolving', async () => {
+    let answer: (path: string | null) => void = () => undefined;
+    const platform: Platform = {
+      notifier: { notify: () => undefined },
+      saveDialog: {
+        askSavePath: () => new Promise<string | null>((resolve) => (answer = resolve)),
+      },
+    };
+    const { dir, files } = setup(platform);
+    const picked = files.registerPath(aggTradesCsv(dir, 'BTCUSDT', 1_000));
+    const { datasetId } = await files.handle('files.import', { fileIds: [picked.id] });
+    const exporting = files.handle('export.csv', { what: 'ticks', datasetId: datasetId! });
+    await new Promise((r) => setTimeout(r, 20)); // the dialog is up
+    let closed = false;
+    const closing = files.close().then(() => {
+      closed = true;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(closed).toBe(false);
+    const target = join(dir, 'chosen.csv');
+    answer(target); // the user picks a file while the app is closing: the export is cancelled
+    await closing;
+    await expect(exporting).resolves.toMatchObject({ cancelled: true, rows: 0 });
+    expect(existsSync(target)).toBe(false);
   });
 });
