@@ -142,25 +142,6 @@ describe('files.replay: aggTrades CSV zips through the feed path', () => {
     expect(last.message).toMatch(/replayed 24,356 trades into dataset/);
   }, 120_000);
 
-  it('a PairDesk tick export (sorted by symbol) replays merged by time into the same bars', async () => {
-    if (!app) throw new Error('no app');
-    const { id } = app.services.allowUserFile(tickExport);
-    const info = await app.host.handle('files.replay', { fileIds: [id], speed: 2_000 });
-    expect(info.label).toBe('Replay export-ticks.csv.gz');
-    await replayStopped(app, 60_000);
-    const ds = app.services.source.datasetId;
-    expect(app.services.source.error).toBeNull();
-    expect(app.services.source.tradesReplayed).toBe(TRADES.BTCUSDT + TRADES.ETHUSDT);
-    expect(app.services.ingestStats().rejectsTotal).toBe(0);
-    for (const symbol of SYMBOLS) {
-      for (const tf of TIMEFRAMES_MS) {
-        expect(app.services.store.bars(ds, symbol, tf), `${symbol} ${tf} ms`).toEqual(
-          app.services.store.bars(ndjsonDataset, symbol, tf),
-        );
-      }
-    }
-  }, 60_000);
-
   it('restart plays the same files again into a new dataset with the same bars', async () => {
     if (!app) throw new Error('no app');
     const info = await app.host.handle('replay.control', { action: 'restart' });
@@ -181,9 +162,27 @@ describe('files.replay: aggTrades CSV zips through the feed path', () => {
     const events: EventEnvelope[] = [];
     app.host.subscribe((e) => events.push(e));
     // The capture spans 8 min: 24 s at ×20.
+    const startedAt = performance.now();
     await app.host.handle('files.replay', { fileIds: fileIds(app), speed: 20 });
     const a = app;
     await waitFor(() => messagesOf(a) > 500, 20_000, 'the first messages');
+
+    // Progress at ×20: the share of bytes read, and an ETA of the data time left at ×20 (the
+    // capture spans 480 s of data, so about 480 s × (1 − f) / 20). Loosely: these zips are small,
+    // and a 16 KiB read ahead is several % of each, so the byte share leads the data played.
+    await sleep(500);
+    const running = transfers(events).filter((p) => p.state === 'running');
+    const latest = running[running.length - 1];
+    expect(latest.fraction).toBeGreaterThan(0);
+    expect(latest.fraction).toBeLessThan(1);
+    const expectedEta = (480_000 * (1 - (latest.fraction ?? 0))) / 20;
+    expect(latest.etaMs).toBeGreaterThan(expectedEta * 0.3);
+    expect(latest.etaMs).toBeLessThan(expectedEta * 2);
+    expect(latest.linesPerSec).toBeGreaterThan(0);
+    // ≤ 5 Hz: events at least ~200 ms apart while nothing is controlled.
+    expect(running.length).toBeLessThanOrEqual(
+      Math.ceil((performance.now() - startedAt) / 200) + 1,
+    );
 
     const paused = await app.host.handle('replay.control', { action: 'pause' });
     expect(paused.paused).toBe(true);
@@ -236,5 +235,24 @@ describe('files.replay: aggTrades CSV zips through the feed path', () => {
     );
     await replayStopped(app, 60_000);
     expect(app.services.source.tradesReplayed).toBe(TRADES.BTCUSDT + TRADES.ETHUSDT);
+  }, 60_000);
+
+  it('a PairDesk tick export (sorted by symbol) replays merged by time into the same bars', async () => {
+    if (!app) throw new Error('no app');
+    const { id } = app.services.allowUserFile(tickExport);
+    const info = await app.host.handle('files.replay', { fileIds: [id], speed: 2_000 });
+    expect(info.label).toBe('Replay export-ticks.csv.gz');
+    await replayStopped(app, 60_000);
+    const ds = app.services.source.datasetId;
+    expect(app.services.source.error).toBeNull();
+    expect(app.services.source.tradesReplayed).toBe(TRADES.BTCUSDT + TRADES.ETHUSDT);
+    expect(app.services.ingestStats().rejectsTotal).toBe(0);
+    for (const symbol of SYMBOLS) {
+      for (const tf of TIMEFRAMES_MS) {
+        expect(app.services.store.bars(ds, symbol, tf), `${symbol} ${tf} ms`).toEqual(
+          app.services.store.bars(ndjsonDataset, symbol, tf),
+        );
+      }
+    }
   }, 60_000);
 });
