@@ -13,6 +13,7 @@
  *   credential is the cookie must come from this page (`Sec-Fetch-Site: same-origin`, or `none`
  *   for the user's own navigation to the page, e.g. a reload once the token left the address bar);
  * - every bridge request is validated against the contract's schemas before it reaches the host;
+ *   `files.register` (paths of files dropped on the Electron window) is refused: a page uploads;
  * - memory: frames ≤ 1 MiB, at most MAX_IN_FLIGHT requests per socket between receipt and the
  *   reply's write, and a socket whose send buffer passes MAX_SOCKET_BUFFER (a client that does not
  *   read) is closed — one slow or hostile tab cannot grow the server without limit.
@@ -485,6 +486,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
           id = msg.id;
           if (!isRequestChannel(msg.channel))
             throw new Error(`unknown request channel ${JSON.stringify(msg.channel)}`);
+          if (msg.channel === 'files.register') {
+            // Paths come from Electron drops only; a page here uploads, so a path from it is
+            // never the user's choice (and would let it read any file main can).
+            throw new Error('files.register is for the desktop app; browser mode uploads files');
+          }
           const request = parseRequest(msg.channel, msg.request);
           const response = await options.host.handle(msg.channel, request);
           send(ws, { type: 'reply', id, ok: true, response }, finished);

@@ -92,7 +92,8 @@ export type SecurityLog = (message: string) => void;
 
 /**
  * Locks down any web contents: no navigation away from the app page, no new windows (links
- * are not opened anywhere — there are no external links yet), no <webview>.
+ * are not opened anywhere — there are no external links yet), no <webview>. A file dropped where
+ * the page does not take the drop makes Chromium navigate to its file:// URL: refused here too.
  */
 export function hardenWebContents(
   contents: GuardedContents,

@@ -19,6 +19,7 @@ import { request, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { ContractHost } from '../../../src/core/contract/contract';
 import type { PickedFile } from '../../../src/core/contract/files';
 import { ReplayCatalog } from '../../../src/main/app/replayFiles';
@@ -35,9 +36,12 @@ import { get, writeFakeRenderer, type HttpResult } from './helpers';
 
 const MAX_BYTES = 64 * 1024;
 
+/** Channels that reached the host over the bridge. */
+const handled: string[] = [];
 const host: ContractHost = {
-  handle: async () => {
-    throw new Error('not used');
+  handle: async (channel) => {
+    handled.push(channel);
+    return [] as never;
   },
   subscribe: () => () => undefined,
 };
@@ -344,6 +348,29 @@ describe('GET /files/download/<id>', () => {
     expect(await notFound('/files/download/linked')).toBe(404);
     // The good one is still there (none of the refusals consumed it).
     expect((await get(server.port, '/files/download/exp3', fromPage())).body).toBe('a\n');
+  });
+});
+
+describe('files.register over the bridge', () => {
+  it('is refused in browser mode (a page uploads; a path from it is not the user’s choice)', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/bridge?token=${server.token}`);
+    await new Promise((r) => ws.once('open', r));
+    const replies: unknown[] = [];
+    ws.on('message', (d: Buffer) => replies.push(JSON.parse(d.toString())));
+    const invoke = (id: number, channel: string, request: unknown) =>
+      ws.send(JSON.stringify({ type: 'invoke', id, channel, request }));
+    invoke(1, 'files.register', { paths: [join(dir, 'pairdesk.db')] });
+    invoke(2, 'datasets.list', null);
+    await waitFor(() => replies.length === 2);
+    ws.close();
+    expect(replies).toContainEqual({
+      type: 'reply',
+      id: 1,
+      ok: false,
+      error: 'files.register is for the desktop app; browser mode uploads files',
+    });
+    expect(replies).toContainEqual({ type: 'reply', id: 2, ok: true, response: [] });
+    expect(handled).toEqual(['datasets.list']);
   });
 });
 
