@@ -176,6 +176,62 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out (fake bridge, real browser serv
     await page.close();
   }, 120_000);
 
+  it('Cancel stops an import (no dataset); Replay runs with pause, speed and restart', async () => {
+    if (!bridge) throw new Error('bridge not started');
+    const page = await newPage(browser);
+    await page.goto(bridge.url);
+    await waitForSession(page);
+    const datasetsBefore = bridge.files.datasets.length;
+
+    await dropFiles(page, [fixture(AGG)]);
+    await page.getByTestId('import-file').waitFor();
+    await page.getByTestId('import-start').click();
+    const running = page.locator('[data-testid="transfer"][data-state="running"]');
+    await running.getByTestId('transfer-cancel').click();
+    const result = page.getByTestId('import-result');
+    await result.waitFor({ timeout: 10_000 });
+    expect(await result.getAttribute('data-state')).toBe('cancelled');
+    expect(await page.getByTestId('import-result-message').innerText()).toMatch(/cancelled/);
+    expect(bridge.files.datasets).toHaveLength(datasetsBefore);
+
+    // The same file, replayed at 50×: the replay's row has the controls.
+    await dropFiles(page, [fixture(AGG)]);
+    await page.getByTestId('import-file').waitFor();
+    await page.getByTestId('import-speed').selectOption('50');
+    await page.getByTestId('import-replay').click();
+    const replay = page.locator('[data-testid="transfer"][data-kind="replay"]');
+    await replay.waitFor();
+    const sent = bridge.files.requests.filter((r) => r.channel === 'files.replay').at(-1);
+    expect((sent?.request as { speed: number }).speed).toBe(50);
+    expect(await replay.getByTestId('replay-speed').inputValue()).toBe('50');
+    await replay.getByTestId('replay-pause').click();
+    await waitUntil(
+      'paused',
+      () => replay.getAttribute('data-state'),
+      (s) => s === 'paused',
+      5_000,
+    );
+    expect(await replay.getByTestId('replay-pause').innerText()).toBe('Resume');
+    await replay.getByTestId('replay-pause').click();
+    await replay.getByTestId('replay-speed').selectOption('1000');
+    await replay.getByTestId('replay-restart').click();
+    await waitUntil(
+      'four replay controls on the server',
+      () => bridge!.files.requests.filter((r) => r.channel === 'replay.control').length,
+      (n) => n === 4,
+      5_000,
+    );
+    expect(
+      bridge.files.requests.filter((r) => r.channel === 'replay.control').map((r) => r.request),
+    ).toEqual([
+      { action: 'pause' },
+      { action: 'resume' },
+      { action: 'speed', speed: 1000 },
+      { action: 'restart' },
+    ]);
+    await page.close();
+  }, 120_000);
+
   it('exports the bars of the view as a browser download', async () => {
     if (!bridge) throw new Error('bridge not started');
     const page = await newPage(browser);

@@ -199,15 +199,19 @@ export async function startImport(
   }
   const request = buildImportRequest(state);
   const snapshot = { ...state };
-  store.setState({ phase: 'starting', error: null });
+  // files.import answers at the end: the sheet closes now and the transfer panel takes over.
+  store.getState().close();
   let result: ImportResult;
   try {
     result = await api.invoke('files.import', request);
   } catch (error) {
-    store.setState({ ...snapshot, phase: 'ready', error: `Import failed: ${messageOf(error)}` });
+    const why = `Import failed: ${messageOf(error)}`;
+    // Reopened with the reason, unless the user opened other files meanwhile.
+    if (store.getState().phase === 'closed') {
+      store.setState({ ...snapshot, phase: 'ready', error: why });
+    } else store.getState().setError(why);
     return null;
   }
-  store.getState().close();
   hooks.transfers.getState().setImportResult(result);
   if (result.state === 'done' && result.datasetId !== null) {
     try {
