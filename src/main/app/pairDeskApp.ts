@@ -236,17 +236,14 @@ export class PairDeskServices implements ContractHost {
       catalog: this.replay,
       platform: options.platform,
       emit: (event, payload) => this.emit(event, payload),
+      // Written now: a running source's dataset (an ended replay's is complete).
       activeDatasetIds: () =>
-        this.session?.isStopped === false ? [this.sourceInfo.datasetId] : [],
+        this.session?.isStopped === false && this.sourceInfo.state === 'running'
+          ? [this.sourceInfo.datasetId]
+          : [],
       viewedDatasetId: () => this.sourceInfo.datasetId,
-      analytics: {
-        fileName: () => {
-          throw new Error('analytics export is not implemented yet');
-        },
-        lines: () => {
-          throw new Error('analytics export is not implemented yet');
-        },
-      },
+      // Analytics exports are computed from the viewed dataset's stored bars with these settings.
+      settings: () => this.settingsValue,
     });
     this.flushTimer = setInterval(() => this.flushBars(), options.eventIntervalMs ?? 50);
     this.statsTimer = setInterval(() => this.emit('stats', this.ingestStats()), 1_000);

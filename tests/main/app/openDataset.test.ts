@@ -6,7 +6,7 @@
  * restart; a deleted one falls back to the simulated market with a notice. A bars-only dataset
  * (imported OHLC) gives no finer bars and a warmup that says which timeframes work.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,21 @@ describe('datasets.open views a stored dataset', () => {
     expect(app.services.store.tickCount(replayed)).toBe(ticks);
     expectAnalyze(await seriesWith(app, reference?.rows ?? 0));
   }, 120_000);
+
+  it('exports the opened dataset’s analytics as the same CSV as analyze', async () => {
+    if (!app) throw new Error('no app');
+    const series = await seriesWith(app, reference?.rows ?? 0);
+    const result = await app.host.handle('export.csv', {
+      what: 'analytics',
+      fromMs: series.columns.startMs[0],
+      toMs: series.columns.startMs[series.columns.startMs.length - 1],
+    });
+    expect(result.cancelled).toBe(false);
+    expect(result.fileName).toBe('BTCUSDT-ETHUSDT-1s-analytics-20240718T2357Z-20240719T0005Z.csv');
+    expect(result.rows).toBe(reference?.rows);
+    const written = readFileSync(join(dir, 'downloads', result.jobId, result.fileName), 'utf8');
+    expect(written).toBe(readFileSync(join(dir, 'analyze.csv'), 'utf8'));
+  }, 30_000);
 
   it('is reopened after a restart of the services', async () => {
     await app?.stop();
