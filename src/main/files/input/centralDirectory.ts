@@ -15,6 +15,8 @@ export interface DirectoryEntry {
   /** Bytes of compressed data in the file. */
   compressedSize: number;
   uncompressedSize: number;
+  /** CRC-32 of the uncompressed data. */
+  crc32: number;
 }
 
 const EOCD_SIG = 0x06054b50;
@@ -83,6 +85,7 @@ function parseEntries(dir: Buffer, count: number): DirectoryEntry[] | null {
       method: dir.readUInt16LE(at + 10),
       compressedSize: dir.readUInt32LE(at + 20),
       uncompressedSize: dir.readUInt32LE(at + 24),
+      crc32: dir.readUInt32LE(at + 16),
     };
     zip64Sizes(dir.subarray(nameEnd, nameEnd + extraLen), entry);
     entries.push(entry);

@@ -294,6 +294,23 @@ describe('damaged and odd files never crash', () => {
     },
   );
 
+  it('a changed byte in a stored member fails its CRC-32 check, in words', async () => {
+    const zip = Buffer.from(readFileSync(join(ARCHIVES, 'BTCUSDT-1m-2024-07-18-stored.zip')));
+    const { dataAt } = memberData(zip, 0);
+    const lineStart = zip.indexOf('\n', dataAt) + 1;
+    zip[lineStart] = zip[lineStart] === 0x31 ? 0x32 : 0x31;
+    const path = tmp.file('flipped.zip');
+    writeFileSync(path, zip);
+    const got = await readAll(path);
+    const want = fileLines(join(FORMATS, 'BTCUSDT-1m-2024-07-18.csv'));
+    const lines = got.lines.get('BTCUSDT-1m-2024-07-18.csv') ?? [];
+    expect(lines).toHaveLength(want.length);
+    expect(lines[1]).not.toBe(want[1]);
+    expect(got.result.members[0].error).toMatch(
+      /^member BTCUSDT-1m-2024-07-18\.csv fails its CRC-32 check \(the zip's directory says [0-9a-f]{8}, its data gives [0-9a-f]{8}\): it is damaged; its lines were read but some may be wrong$/,
+    );
+  });
+
   it('a member compressed with an unsupported method is named; the others are read', async () => {
     const zip = Buffer.from(
       readFileSync(join(ARCHIVES, 'BTCUSDT-ETHUSDT-aggTrades-2024-07-18.zip')),
