@@ -216,10 +216,29 @@ export async function runImport(
   });
   const report = new RejectReport(deps.dataDir, reportIdFor(options.jobId));
   const reports: FileImportReport[] = [];
-  const dataset = store.createDataset('replay', label, files.map((f) => f.name).join(', '), {
-    origin: 'import',
-    barsOnlyTimeframeMs: barsOnlyTimeframe(detections.flat()),
-  });
+  let dataset;
+  try {
+    dataset = store.createDataset('replay', label, files.map((f) => f.name).join(', '), {
+      origin: 'import',
+      barsOnlyTimeframeMs: barsOnlyTimeframe(detections.flat()),
+    });
+  } catch (err) {
+    // A read-only or damaged database: nothing was written, say why.
+    const message = `import failed: cannot create a dataset (${(err as Error).message.split('\n')[0]})`;
+    meter.final('failed', null, message);
+    const rejects: RejectSummary = { total: 0, byReason: {}, first: [], reportId: null };
+    return {
+      jobId: options.jobId,
+      datasetId: null,
+      state: 'failed',
+      files: [],
+      ticks: 0,
+      bars: 0,
+      rejects,
+      elapsedMs: now() - t0,
+      message,
+    };
+  }
   const sink = new ImportSink(store, dataset.id);
   const validator = new TickValidator();
   let failure: string | null = null;

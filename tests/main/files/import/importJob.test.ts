@@ -12,6 +12,7 @@ import { AGG_TRADES_HEADER } from '../../../../src/core/formats/aggTrades';
 import { TRADES_HEADER } from '../../../../src/core/formats/trades';
 import { runImport } from '../../../../src/main/files/import/importJob';
 import { reportPath } from '../../../../src/main/files/import/rejectReport';
+import { PairDeskStore } from '../../../../src/main/store/store';
 import { aggTradeLine, loadCapture, tradeLine } from '../../../../scripts/make-format-fixtures';
 import { UM_2024_07_18, REPO_ROOT } from '../../../support/realData';
 import { allBars, liveIngest, tmpStore, type TmpStore } from './helpers';
@@ -184,6 +185,20 @@ describe('runImport', () => {
     });
     expect(ok.state).toBe('done');
     expect(ok.ticks).toBe(10_701);
+  });
+
+  it('a read-only database fails the import in words, without throwing', async () => {
+    const file = join(t.dir, 'data.db');
+    const ro = PairDeskStore.open(file, { readonly: true });
+    try {
+      const good = writeCsv('aggTrades', 'BTCUSDT');
+      const r = await runImport({ store: ro, dataDir: t.dir }, [good], { jobId: 'ro' });
+      expect(r.state).toBe('failed');
+      expect(r.datasetId).toBeNull();
+      expect(r.message).toMatch(/^import failed: cannot create a dataset/);
+    } finally {
+      ro.close();
+    }
   });
 
   it('klines become bars at their timeframe with exact 5 m roll-ups', async () => {
