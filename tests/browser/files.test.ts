@@ -57,7 +57,7 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out (fake bridge, real browser serv
     ensureRendererBuilt();
     mkdirSync(SHOTS, { recursive: true });
     browser = await launchChromium();
-    bridge = await startFakeBridge({ scenario: 'demo', historyBars: 300, importMs: 2_500 });
+    bridge = await startFakeBridge({ scenario: 'demo', historyBars: 300, importMs: 5_000 });
   }, 180_000);
 
   afterAll(async () => {
