@@ -5,7 +5,8 @@
  * with progress seen between 0 and 100 %, and ends with the new dataset opened — the server's
  * session says so; its ticks export downloads in the browser and equals the CSV the server
  * writes for the same request; the dataset manager renames it and deletes the stopped
- * simulated dataset after confirmation.
+ * simulated dataset after confirmation. A replay of a dropped file is paused, resumed and sped up
+ * from the transfer panel, as the server's session confirms.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -18,6 +19,7 @@ import { REPO_ROOT } from '../support/realData';
 import {
   bridgeInvoke,
   CHROMIUM,
+  dropFiles,
   HAS_CHROMIUM,
   launchChromium,
   newPage,
@@ -224,4 +226,42 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out against pairdesk serve', () => 
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it('replays a dropped file; the panel pauses, resumes and changes the speed on the server', async () => {
+    if (!serve) throw new Error('serve not started');
+    const page = await newPage(browser);
+    await page.goto(serve.url);
+    await waitForSession(page);
+    const fixture = readFileSync(join(REPO_ROOT, 'tests', 'fixtures', 'formats', NAME), 'utf8');
+    await dropFiles(page, [{ name: NAME, text: fixture }]);
+    await page.getByTestId('import-file').waitFor({ timeout: 30_000 });
+    await page.getByTestId('import-speed').selectOption('1');
+    await page.getByTestId('import-replay').click();
+    const snapshot = () => bridgeInvoke(serve!, 'session.snapshot', null);
+    await waitUntil(
+      'the replay running at 1×',
+      async () => (await snapshot()).source,
+      (s) => s.kind === 'replay' && s.speed === 1 && s.stored !== true,
+      15_000,
+    );
+    const replay = page.locator('[data-testid="transfer"][data-kind="replay"]');
+    await replay.waitFor({ timeout: 15_000 });
+    await replay.getByTestId('replay-pause').click();
+    await waitUntil(
+      'paused on the server',
+      async () => (await snapshot()).source.paused,
+      (p) => p === true,
+      10_000,
+    );
+    expect(await replay.getByTestId('replay-pause').innerText()).toBe('Resume');
+    await replay.getByTestId('replay-pause').click();
+    await replay.getByTestId('replay-speed').selectOption('100');
+    await waitUntil(
+      'resumed at 100× on the server',
+      async () => (await snapshot()).source,
+      (s) => s.paused !== true && s.speed === 100,
+      10_000,
+    );
+    await page.close();
+  }, 120_000);
 });
