@@ -73,7 +73,14 @@ export async function analyzeInputs(files: readonly string[]): Promise<AnalyzeIn
         (f === 'ndjson-raw' || f === 'ndjson-combined') && m.member.container !== 'zip';
       if (!ndjson) ndjsonOnly = false;
       if (m.replayable) barsOnly = false;
-      else if (m.barsTimeframeMs !== null) {
+      else if (m.barsTimeframeMs === null) {
+        return {
+          ndjsonOnly,
+          barsOnly,
+          barsTimeframeMs: barsTf,
+          refusal: `${label} holds ${f} bars of an unknown timeframe (fewer than two bars of one symbol in its first lines)`,
+        };
+      } else {
         barsTf = barsTf === null ? m.barsTimeframeMs : Math.max(barsTf, m.barsTimeframeMs);
       }
     }
