@@ -93,6 +93,8 @@ const REPLAY_FILES_KEY = 'replay.files';
 interface ReplayTarget {
   files: ReplayFileSpec[];
   fileId: string;
+  /** The name the user gave the replay (its dataset label is `Replay <name>`). */
+  name?: string;
 }
 
 /** The stored multi-file replay, when it is well-formed. */
@@ -491,7 +493,8 @@ export class PairDeskServices implements ContractHost {
           ? replayTarget?.files[0].path
           : (this.settingsValue.replayFile ?? undefined);
       const replaySpeed = speed ?? this.settingsValue.replaySpeed;
-      const replayName = replayTarget?.files.map((f) => basename(f.path)).join(' + ');
+      const replayName =
+        replayTarget?.name ?? replayTarget?.files.map((f) => basename(f.path)).join(' + ');
       await this.session?.stop();
       this.session = undefined;
       if (replayTarget !== undefined) this.replayTarget = replayTarget;
@@ -503,6 +506,7 @@ export class PairDeskServices implements ContractHost {
           liveUrl: this.options.feedUrl,
           replayFiles: replayTarget?.files,
           replayFileId: replayTarget?.fileId,
+          replayName: replayTarget?.name,
           replaySpeed,
           demoRate: this.options.demoRate,
           demoSeed: this.options.demoSeed,
@@ -613,7 +617,10 @@ export class PairDeskServices implements ContractHost {
         const symbol = request.symbols?.[id];
         return symbol === undefined ? { path } : { path, symbol };
       });
-      return { files, fileId: request.fileIds[0] };
+      const name = request.name?.trim();
+      return name
+        ? { files, fileId: request.fileIds[0], name }
+        : { files, fileId: request.fileIds[0] };
     };
     return this.switchSource('replay', target, request.speed);
   }

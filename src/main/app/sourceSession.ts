@@ -48,6 +48,8 @@ export interface SourceSessionOptions {
    */
   replayFile?: string;
   replayFileId?: string;
+  /** Replay: the name the user gave (files.replay's `name`), shown as `Replay <name>`. */
+  replayName?: string;
   replaySpeed?: number;
   /**
    * Replay of several files (any trade format: captures, aggTrades / trades CSV, plain, .gz or
@@ -222,7 +224,7 @@ export class SourceSession {
       symbols = plan.symbols;
       tradeStream = plan.tradeStream;
       fileName = files.map((f) => basename(f.path)).join(' + ');
-      label = `Replay ${fileName}`;
+      label = `Replay ${options.replayName ?? fileName}`;
     }
     const clock = new PausableClock();
     const recorder = new Recorder({

@@ -240,8 +240,14 @@ describe('files.replay: aggTrades CSV zips through the feed path', () => {
   it('a PairDesk tick export (sorted by symbol) replays merged by time into the same bars', async () => {
     if (!app) throw new Error('no app');
     const { id } = app.services.allowUserFile(tickExport);
-    const info = await app.host.handle('files.replay', { fileIds: [id], speed: 2_000 });
-    expect(info.label).toBe('Replay export-ticks.csv.gz');
+    const info = await app.host.handle('files.replay', {
+      fileIds: [id],
+      speed: 2_000,
+      name: 'capture as ticks',
+    });
+    expect(info.label).toBe('Replay capture as ticks');
+    expect(info.fileName).toBe('export-ticks.csv.gz');
+    expect(app.services.store.getDataset(info.datasetId)?.label).toBe('Replay capture as ticks');
     await replayStopped(app, 60_000);
     const ds = app.services.source.datasetId;
     expect(app.services.source.error).toBeNull();
