@@ -7,6 +7,10 @@ import { alertsBenchRows } from './alerts';
 import { alertsReplayBenchRows } from './alertsReplay';
 import { analyticsLiveBenchRows } from './analyticsLive';
 import { analyzeBenchRows } from './analyze';
+import { exportBenchRows } from './export';
+import { formatsBenchRows } from './formats';
+import { importBenchRows } from './import';
+import { inputBenchRows } from './input';
 import { syntheticTicks } from './bars';
 import { ingestBenchRows } from './ingest';
 import { livePathBenchRows } from './livePath';
@@ -27,6 +31,10 @@ const SECTIONS: Section[] = [
   { name: 'renderer', run: () => rendererBenchRows() },
   { name: 'alertsReplay', run: () => alertsReplayBenchRows() },
   { name: 'alerts', run: async () => alertsBenchRows() },
+  { name: 'formats', run: () => formatsBenchRows() },
+  { name: 'input', run: () => inputBenchRows() },
+  { name: 'import', run: () => importBenchRows() },
+  { name: 'export', run: () => exportBenchRows() },
 ];
 
 function fmt(x: number | undefined): string {

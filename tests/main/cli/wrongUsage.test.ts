@@ -15,6 +15,7 @@ import { startFeedServer } from '../../../src/main/feedserver';
 import { closest, editDistance } from '../../../src/main/cli/suggest';
 import { cliArgs } from '../../support/cli';
 import { REPO_ROOT } from '../../support/realData';
+import { ACCEPTED_FORMATS } from '../../../src/core/formats/detect';
 
 const dir = mkdtempSync(join(tmpdir(), 'pairdesk-wrong-usage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -115,7 +116,7 @@ describe('usage errors: one line, exit 2', () => {
     );
     expectOneLine(
       await pairdesk(['frobnicate']),
-      'pairdesk: unknown command frobnicate (commands: serve, simulate, record, export, datasets, analyze)',
+      'pairdesk: unknown command frobnicate (commands: serve, simulate, record, export, import, datasets, analyze)',
       2,
     );
   });
@@ -143,7 +144,7 @@ describe('usage errors: one line, exit 2', () => {
     );
   });
 
-  it('analyze refuses a CSV, saying CSV is not supported yet and what is accepted', async () => {
+  it('analyze refuses a bar file of unknown timeframe and a file of no known format, saying what is accepted', async () => {
     const csv = file('bars-1m.csv');
     writeFileSync(
       csv,
@@ -152,14 +153,14 @@ describe('usage errors: one line, exit 2', () => {
     );
     expectOneLine(
       await pairdesk(['analyze', csv, '--pair', 'BTCUSDT/ETHUSDT']),
-      `pairdesk analyze: ${csv} is CSV (a PairDesk bar export): CSV is not supported yet; accepted: Binance WebSocket NDJSON captures, raw or combined-stream, optionally .gz`,
+      `pairdesk analyze: ${csv} holds pairdesk-bars bars of an unknown timeframe (fewer than two bars of one symbol in its first lines)`,
       2,
     );
     const text = file('notes.txt');
     writeFileSync(text, 'just some notes\nnothing else\n');
     expectOneLine(
       await pairdesk(['analyze', text, '--pair', 'BTCUSDT/ETHUSDT']),
-      `pairdesk analyze: ${text} is not NDJSON (line 1 is not a JSON object); accepted: Binance WebSocket NDJSON captures, raw or combined-stream, optionally .gz`,
+      `pairdesk analyze: ${text}: not a recognised format (first line has 1 column, no known header); accepted formats: ${ACCEPTED_FORMATS}`,
       2,
     );
   });
