@@ -557,11 +557,16 @@ export class PairDeskServices implements ContractHost {
           this.store.setSetting(REPLAY_FILES_KEY, replayTarget.files);
         else this.store.deleteSetting(REPLAY_FILES_KEY);
       }
+      // A replay of other symbols than the pair viewed: the views follow the replay's symbols.
+      const played = this.session?.replaySymbols ?? [];
+      const { pairA, pairB } = this.settingsValue;
+      const follow = played.length > 0 && !(played.includes(pairA) && played.includes(pairB));
       this.commitSettings({
         source: kind,
         replayFile: replayFile ?? null,
         replaySpeed,
         openDatasetId: null,
+        ...(follow ? { symbols: this.withPair(played) } : {}),
       });
       this.emit('source', this.sourceInfo);
       this.emit('connection', this.connectionStatus);
@@ -706,12 +711,17 @@ export class PairDeskServices implements ContractHost {
       if (symbols.length > 0) break;
       symbols = this.store.barSymbols(dataset.id, TIMEFRAME_MS[tf]);
     }
-    if (symbols.length === 0) return [...this.settingsValue.symbols];
+    return symbols.length === 0 ? [...this.settingsValue.symbols] : this.withPair(symbols);
+  }
+
+  /** `symbols`, topped up with the current ones to two so there is a pair. */
+  private withPair(symbols: readonly string[]): string[] {
+    let out = [...symbols];
     for (const s of this.settingsValue.symbols) {
-      if (symbols.length >= 2) break;
-      if (!symbols.includes(s)) symbols = [...symbols, s];
+      if (out.length >= 2) break;
+      if (!out.includes(s)) out = [...out, s];
     }
-    return symbols;
+    return out;
   }
 
   /** True when the viewed dataset is bars-only and `timeframe` is finer than its bars. */

@@ -176,6 +176,8 @@ export class SourceSession {
 
   /** Replay: its progress events. */
   private reporter: ReplayProgressReporter | undefined;
+  /** Replay: the symbols its files carry (upper-case, sorted); [] otherwise. */
+  replaySymbols: string[] = [];
 
   private constructor(
     recorder: Recorder,
@@ -265,6 +267,7 @@ export class SourceSession {
         (p) => options.onTransfer?.(p),
       );
       session.reporter = reporter;
+      session.replaySymbols = symbols;
       reporter.start();
       server.replayDone().then(
         async (report) => {

@@ -6,11 +6,11 @@
  * speed go on; restart plays into a new dataset; a multi-file replay is restored after a restart;
  * progress arrives as `transfer` events.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   EventEnvelope,
@@ -260,5 +260,25 @@ describe('files.replay: aggTrades CSV zips through the feed path', () => {
         );
       }
     }
+  }, 60_000);
+
+  it('the views follow a replay of other symbols than the pair viewed', async () => {
+    if (!app) throw new Error('no app');
+    // BTCUSDT's trades under another name: the member's name says the symbol.
+    const sol = join(dir, 'SOLUSDT-aggTrades-2024-07-18.zip');
+    const [csv] = Object.values(unzipSync(readFileSync(zips[0])));
+    writeFileSync(sol, zipSync({ 'SOLUSDT-aggTrades-2024-07-18.csv': csv }));
+    const ids = [sol, zips[1]].map((z) => app?.services.allowUserFile(z).id ?? '');
+    const info = await app.host.handle('files.replay', { fileIds: ids, speed: 2_000 });
+    expect(info.state).toBe('running');
+    expect(app.services.settings.symbols).toEqual(['ETHUSDT', 'SOLUSDT']);
+    expect([app.services.settings.pairA, app.services.settings.pairB]).toEqual([
+      'ETHUSDT',
+      'SOLUSDT',
+    ]);
+    await replayStopped(app, 60_000);
+    expect(app.services.store.tickCount(app.services.source.datasetId, 'SOLUSDT')).toBe(
+      TRADES.BTCUSDT,
+    );
   }, 60_000);
 });
