@@ -12,7 +12,7 @@ import { untilSignalOrTimeout } from '../signals';
 export const simulateCommand: CliCommand = {
   name: 'simulate',
   summary:
-    'Run the local Binance-compatible feed on 127.0.0.1: a simulated cointegrated market, or a capture replay.',
+    'Run the local Binance-compatible feed on 127.0.0.1: a simulated cointegrated market, or a replay of a capture or trade file.',
   options: {
     port: {
       type: 'string',
@@ -46,7 +46,8 @@ export const simulateCommand: CliCommand = {
     replay: {
       type: 'string',
       valueName: 'FILE',
-      description: 'Replay this NDJSON capture (.gz allowed) instead of simulating',
+      description:
+        'Replay this file instead of simulating: an NDJSON capture, an aggTrades or trades CSV, or a PairDesk tick export (plain, .gz or .zip)',
     },
     speed: {
       type: 'string',
