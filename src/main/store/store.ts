@@ -220,6 +220,20 @@ export class PairDeskStore {
     this.requireWriter().enqueueBar(datasetId, bar);
   }
 
+  /**
+   * How a second writing connection (the import writer thread, importWriter.ts) opens this
+   * store's file; undefined for an in-memory or read-only store.
+   */
+  writerThreadOptions():
+    { file: string; nativeBinding: string | undefined; cacheKiB: number | undefined } | undefined {
+    if (this.db.memory || this.db.readonly || this.closed) return undefined;
+    return {
+      file: this.db.name,
+      nativeBinding: this.opts.nativeBinding,
+      cacheKiB: this.opts.cacheKiB,
+    };
+  }
+
   /** Commits everything queued now (one transaction). Throws if the write fails. */
   flush(): FlushInfo | undefined {
     return this.writer?.flush('manual');

@@ -35,6 +35,7 @@ import { createRowReader } from '../../../core/formats/rowReaders';
 import type { Bar, Tick } from '../../../core/market/types';
 import { isBarEligible, TickValidator } from '../../../core/validation/tickValidator';
 import { MAX_DECIMAL_TEXT_CHARS } from '../../ingest/ingestPipeline';
+import { openImportWriter, type ImportWriter } from '../../store/importWriter';
 import type { PairDeskStore } from '../../store/store';
 import { readInput } from '../input';
 import type { MemberReadResult } from '../input/types';
@@ -66,6 +67,11 @@ export interface ImportOptions {
   onProgress?: (p: TransferProgress) => void;
   /** Clock (ms) for progress and elapsed time. Default Date.now. */
   now?: () => number;
+  /**
+   * Write on a separate thread with its own connection (default true; see store/importWriter.ts).
+   * False writes through the store's own batch writer on this thread.
+   */
+  threadedWrites?: boolean;
 }
 
 /** Lines between progress checks inside a chunk (a clock read per line would cost). */
@@ -84,7 +90,7 @@ class ImportSink implements BarSink {
   readonly symbols = new Set<string>();
 
   constructor(
-    private readonly store: PairDeskStore,
+    private readonly writer: ImportWriter,
     readonly datasetId: number,
   ) {}
 
@@ -97,7 +103,7 @@ class ImportSink implements BarSink {
   }
 
   storeBar(bar: Bar): void {
-    this.store.enqueueBar(this.datasetId, bar);
+    this.writer.enqueueBar(this.datasetId, bar);
     this.bars++;
     const file = this.fileOfSymbol.get(bar.symbol);
     if (file !== undefined) file.bars++;
@@ -120,7 +126,7 @@ class ImportSink implements BarSink {
       const late = this.aggregator.add(tick);
       if (late !== null) return late;
     }
-    this.store.enqueueTick(this.datasetId, tick);
+    this.writer.enqueueTick(this.datasetId, tick);
     this.ticks++;
     return null;
   }
@@ -130,11 +136,11 @@ class ImportSink implements BarSink {
     for (const coarse of this.rollup.push(bar)) this.storeBar(coarse);
   }
 
-  /** Closes every open bar, stores the roll-ups and commits. */
-  finish(): void {
+  /** Closes every open bar, stores the roll-ups and commits; rejects when a write failed. */
+  async finish(): Promise<void> {
     this.aggregator.advance(Number.POSITIVE_INFINITY);
     for (const bar of this.rollup.finish()) this.storeBar(bar);
-    this.store.flush();
+    await this.writer.finish();
   }
 }
 
@@ -239,11 +245,14 @@ export async function runImport(
       message,
     };
   }
-  const sink = new ImportSink(store, dataset.id);
+  const writer = openImportWriter(store, { threaded: options.threadedWrites ?? true });
+  const sink = new ImportSink(writer, dataset.id);
   const validator = new TickValidator();
   let failure: string | null = null;
   let cancelled = false;
-  const finishFailed = (state: 'cancelled' | 'failed'): ImportResult => {
+  const finishFailed = async (state: 'cancelled' | 'failed'): Promise<ImportResult> => {
+    // The writer thread must have stopped before its dataset goes.
+    await writer.abort();
     store.deleteDatasetAndReclaim(dataset.id);
     report.discard();
     const rejects: RejectSummary = {
@@ -359,7 +368,7 @@ export async function runImport(
       meter.tick();
     }
     if (cancelled) return finishFailed('cancelled');
-    sink.finish();
+    await sink.finish();
   } catch (err) {
     failure = `the store refused a write (${(err as Error).message.split('\n')[0]})`;
     return finishFailed('failed');
