@@ -2,7 +2,7 @@
  * Where an import's ticks and bars go (#10). Writing to SQLite costs about as much as reading and
  * parsing a file (~2 µs per tick: binding 10 values and a B-tree insert), so a file-backed store
  * gets a writer THREAD with its own connection: the import thread parses while the writer thread
- * inserts, and batches cross as typed arrays plus one joined text string (tickBatch.ts). The rows
+ * inserts, and batches cross as typed arrays plus a flat array of texts (tickBatch.ts). The rows
  * written are exactly the in-thread ones: the thread runs the same BatchWriter.
  *
  * Back-pressure: at most MAX_IN_FLIGHT batches wait for the thread; beyond that the sender blocks
@@ -29,8 +29,6 @@ import { batchTransferList, TickBatchBuilder } from './tickBatch';
 const BATCH_TICKS = 8192;
 /** Batches sent and not yet written before the sender waits (bounds memory to ~ 6 MB). */
 const MAX_IN_FLIGHT = 16;
-/** Rows per commit in the thread. */
-const COMMIT_ROWS = 16384;
 /** A thread that writes nothing for this long is taken as gone. */
 const STALL_MS = 60_000;
 
@@ -189,6 +187,6 @@ export function openImportWriter(
   const entry = options.threaded === false || conn === undefined ? undefined : writerThreadEntry();
   if (conn === undefined || entry === undefined) return new StoreImportWriter(store);
   const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-  const data: ImportWriterWorkerData = { ...conn, commitRows: COMMIT_ROWS, inFlight: shared };
+  const data: ImportWriterWorkerData = { ...conn, inFlight: shared };
   return new ThreadImportWriter(startWorker(entry, data), shared);
 }

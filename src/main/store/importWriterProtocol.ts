@@ -6,8 +6,6 @@ export interface ImportWriterWorkerData {
   file: string;
   nativeBinding: string | undefined;
   cacheKiB: number | undefined;
-  /** Rows per commit in the thread. */
-  commitRows: number;
   /** Int32[1]: batches sent and not yet written. */
   inFlight: SharedArrayBuffer;
 }

@@ -2,7 +2,8 @@
  * The import writer thread (entry point; see importWriter.ts for who starts it and why). It owns
  * a second read-write connection to the store's file and writes the batches it is sent through
  * an ordinary BatchWriter, so rows, bar revisions and dataset counters are exactly what the
- * in-thread path writes. Batches are processed in order; after each one the shared in-flight
+ * in-thread path writes. Batches are processed in order, each committed as it arrives (one
+ * transaction per batch, so its Tick objects die young); after each one the shared in-flight
  * counter is decremented (the sender waits on it when too many are queued). After a failed write
  * the remaining batches are dropped (still counted down) and `finish` reports the error.
  */
@@ -28,10 +29,10 @@ let db: ReturnType<typeof openDatabase> | undefined;
 try {
   db = openDatabase(data.file, { nativeBinding: data.nativeBinding, cacheKiB: data.cacheKiB });
   writer = new BatchWriter(db, new DatasetRepo(db), {
-    batchSize: data.commitRows,
+    // One commit per batch received (below); never a size- or timer-triggered one in between.
+    batchSize: Number.MAX_SAFE_INTEGER,
     maxPending: Number.MAX_SAFE_INTEGER,
-    // Only size-triggered and the final flush matter; a failure is kept and reported at finish.
-    flushIntervalMs: 60_000,
+    flushIntervalMs: 2_147_483_647,
     onError: (err) => {
       error ??= err instanceof Error ? err.message : String(err);
     },
@@ -70,6 +71,7 @@ port.on('message', (msg: ToImportWriter) => {
       const b = msg.batch;
       for (const t of decodeTicks(b)) writer.enqueueTick(b.datasetId, t);
       for (const bar of b.bars) writer.enqueueBar(b.datasetId, bar);
+      writer.flush('size');
     }
   } catch (err) {
     error ??= err instanceof Error ? err.message : String(err);

@@ -2,13 +2,13 @@
  * A compact, transferable form of a run of ticks (+ the bars enqueued alongside), for handing an
  * import's writes to the writer thread (importWriter.ts). Structured-cloning 1 M Tick objects
  * costs more than writing them; here the numbers travel as typed arrays (transferred, not
- * copied), the symbols as small indexes into a per-batch table, and every price/qty text as one
- * joined string. Bars are rare (~3 % of the rows of a trade import) and go as plain objects.
+ * copied), the symbols as small indexes into a per-batch table, and the price/qty texts as one
+ * flat string array (cloning it cost the sending thread ~3x less than joining the texts into one
+ * string, 0.35 s against 0.9–1.3 s per 2 M texts). Bars are rare (~3 % of the rows of a trade
+ * import) and go as plain objects.
  */
 import type { Bar, Tick, TradeStream, TradeType } from '../../core/market/types';
 
-/** Between texts; never part of a decimal text (the readers accept digits, '.', '-', 'e'). */
-const SEP = '\u0001';
 /** Numbers per tick in `nums`: tradeId, timeMs, eventTimeMs (all exact as doubles). */
 const NUMS_PER_TICK = 3;
 
@@ -26,8 +26,8 @@ export interface TickBatch {
   /** Per tick: bit 0 isBuyerMaker, bit 1 stream (0 aggTrade, 1 trade), bits 2–3 trade type. */
   codes: Uint8Array;
   symbols: string[];
-  /** priceText, qtyText of each tick, in order, joined by SEP. */
-  texts: string;
+  /** priceText, qtyText of each tick, in order. */
+  texts: string[];
   /** Bars enqueued since the previous batch, in order (a later one replaces an earlier one). */
   bars: Bar[];
 }
@@ -102,7 +102,7 @@ export class TickBatchBuilder {
       symbolIdx: this.symbolIdx.slice(0, n),
       codes: this.codes.slice(0, n),
       symbols: this.symbols,
-      texts: this.texts.join(SEP),
+      texts: this.texts,
       bars: this.bars,
     };
     this.n = 0;
@@ -124,7 +124,7 @@ export function batchTransferList(b: TickBatch): ArrayBuffer[] {
  * writes the exact texts only, so the numbers are not re-parsed here.
  */
 export function decodeTicks(b: TickBatch): Tick[] {
-  const texts = b.n === 0 ? [] : b.texts.split(SEP);
+  const texts = b.texts;
   const out = new Array<Tick>(b.n);
   for (let i = 0; i < b.n; i++) {
     const k = i * NUMS_PER_TICK;
