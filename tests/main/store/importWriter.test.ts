@@ -61,14 +61,15 @@ describe('openImportWriter', () => {
     for (let i = 1; i <= n; i++) w.enqueueTick(a, variedTick(i));
     w.enqueueBar(a, makeBar(60_000, { close: 1 }));
     w.enqueueBar(a, makeBar(60_000, { close: 2 })); // a revision: the later one stays
-    for (let i = 1; i <= 10; i++) w.enqueueTick(b, variedTick(i));
+    // 3 symbols × 2 streams × 3 trade types interleaved: several groups per multi-row statement.
+    for (let i = 1; i <= 5000; i++) w.enqueueTick(b, variedTick(i));
     await w.finish();
     expect(store.tickCount(a)).toBe(n);
-    expect(store.tickCount(b)).toBe(10);
+    expect(store.tickCount(b)).toBe(5000);
     expect(store.getDataset(a)?.barCount).toBe(1);
     expect(store.bars(a, 'BTCUSDT', 60_000).map((x) => x.close)).toEqual([2]);
     const rows = [...store.ticks(b)].sort((x, y) => x.tradeId - y.tradeId);
-    expect(rows).toEqual(Array.from({ length: 10 }, (_, i) => stored(variedTick(i + 1))));
+    expect(rows).toEqual(Array.from({ length: 5000 }, (_, i) => stored(variedTick(i + 1))));
     expect(store.getDataset(a)?.firstMs).toBe(Math.min(60_000, variedTick(1).timeMs));
   });
 
