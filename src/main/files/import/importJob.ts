@@ -211,15 +211,23 @@ export async function runImport(
   const now = options.now ?? Date.now;
   const t0 = now();
   const { store } = deps;
-  const detections: MemberDetection[][] = [];
   let bytesTotal = 0;
   for (const f of files) {
-    const members = await detectMembers(f.path, f.name);
-    detections.push(members);
     bytesTotal += await stat(f.path).then(
       (s) => s.size,
       () => 0,
     );
+  }
+  // Started before detection, so the thread is up by the time the first batch is ready.
+  const writer = openImportWriter(store, {
+    threaded: options.threadedWrites ?? bytesTotal >= THREADED_WRITES_MIN_BYTES,
+  });
+  const detections: MemberDetection[][] = [];
+  try {
+    for (const f of files) detections.push(await detectMembers(f.path, f.name));
+  } catch (err) {
+    await writer.abort(); // no thread left running behind an exception
+    throw err;
   }
   const label = options.name ?? datasetLabel(files, detections);
   const meter = new ProgressMeter({
@@ -238,6 +246,7 @@ export async function runImport(
       barsOnlyTimeframeMs: barsOnlyTimeframe(detections.flat()),
     });
   } catch (err) {
+    await writer.abort();
     // A read-only or damaged database: nothing was written, say why.
     const message = `import failed: cannot create a dataset (${(err as Error).message.split('\n')[0]})`;
     meter.final('failed', null, message);
@@ -254,9 +263,6 @@ export async function runImport(
       message,
     };
   }
-  const writer = openImportWriter(store, {
-    threaded: options.threadedWrites ?? bytesTotal >= THREADED_WRITES_MIN_BYTES,
-  });
   const sink = new ImportSink(writer, dataset.id);
   const validator = new TickValidator();
   let failure: string | null = null;
