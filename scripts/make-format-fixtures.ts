@@ -24,7 +24,12 @@ import { TRADES_HEADER } from '../src/core/formats/trades';
 import { ANALYTICS_CSV_HEADER, analyticsCsvRows } from '../src/core/analysis/analyticsCsv';
 import { analyzePair, type PairAnalysisSeries } from '../src/core/analysis/pairAnalysis';
 import { csvRow } from '../src/core/csv/csvWriter';
-import { BAR_CSV_HEADER, TICK_CSV_HEADER } from '../src/core/formats/exportHeaders';
+import {
+  BAR_CSV_HEADER,
+  barCsvCells,
+  TICK_CSV_HEADER,
+  tickCsvCells,
+} from '../src/core/formats/exportHeaders';
 import { analyticsFileName } from '../src/core/formats/analyticsFileName';
 import type { Bar, Tick } from '../src/core/market/types';
 import { alignCloses } from '../src/core/stats/align';
@@ -162,7 +167,7 @@ export function badAggTradesLines(good: readonly Tick[]): string[] {
 export function tickExportText(ticks: readonly Tick[]): string {
   let out = csvRow(TICK_CSV_HEADER);
   for (const t of ticks) {
-    out += csvRow([t.symbol, t.tradeId, t.timeMs, t.priceText, t.qtyText, t.isBuyerMaker]);
+    out += csvRow(tickCsvCells(t));
   }
   return out;
 }
@@ -171,19 +176,7 @@ export function tickExportText(ticks: readonly Tick[]): string {
 export function barExportText(bars: readonly Bar[]): string {
   let out = csvRow(BAR_CSV_HEADER);
   for (const b of bars) {
-    out += csvRow([
-      b.symbol,
-      b.startMs,
-      b.open,
-      b.high,
-      b.low,
-      b.close,
-      b.volume,
-      b.quoteVolume,
-      b.trades,
-      b.takerBuyVolume,
-      b.vwap,
-    ]);
+    out += csvRow(barCsvCells(b));
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { barCsvCells } from '../../src/core/formats/exportHeaders';
 import type { Bar, Tick } from '../../src/core/market/types';
 import { startFeedServer, type FeedServer } from '../../src/main/feedserver';
 import { directBars } from '../core/bars/exactReference';
@@ -195,20 +196,6 @@ describe('record a replayed real capture end to end', () => {
     );
     const actual = rows.slice(1).map((r) => r.map((c, i) => (i === 0 ? c : Number(c))));
     expect(actual.length).toBe(expected.length);
-    expect(actual).toEqual(
-      expected.map((b) => [
-        b.symbol,
-        b.startMs,
-        b.open,
-        b.high,
-        b.low,
-        b.close,
-        b.volume,
-        b.quoteVolume,
-        b.trades,
-        b.takerBuyVolume,
-        b.vwap,
-      ]),
-    );
+    expect(actual).toEqual(expected.map(barCsvCells));
   });
 });

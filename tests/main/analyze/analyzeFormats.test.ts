@@ -9,7 +9,7 @@ import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { csvRow } from '../../../src/core/csv/csvWriter';
 import { AGG_TRADES_HEADER } from '../../../src/core/formats/aggTrades';
-import { BAR_CSV_HEADER } from '../../../src/core/formats/exportHeaders';
+import { BAR_CSV_HEADER, barCsvCells } from '../../../src/core/formats/exportHeaders';
 import { TRADES_HEADER } from '../../../src/core/formats/trades';
 import { BarAggregator } from '../../../src/core/bars/barAggregator';
 import type { Bar } from '../../../src/core/market/types';
@@ -92,27 +92,7 @@ describe('analyze on every format', () => {
     agg.advance(Number.POSITIVE_INFINITY);
     bars.sort((a, b) => a.symbol.localeCompare(b.symbol) || a.startMs - b.startMs);
     const file = tmp.file('bars-1m.csv');
-    writeFileSync(
-      file,
-      csvRow(BAR_CSV_HEADER) +
-        bars
-          .map((b) =>
-            csvRow([
-              b.symbol,
-              b.startMs,
-              b.open,
-              b.high,
-              b.low,
-              b.close,
-              b.volume,
-              b.quoteVolume,
-              b.trades,
-              b.takerBuyVolume,
-              b.vwap,
-            ]),
-          )
-          .join(''),
-    );
+    writeFileSync(file, csvRow(BAR_CSV_HEADER) + bars.map((b) => csvRow(barCsvCells(b))).join(''));
     const ref = await analyze([UM_2024_07_18], 'ref-1m', ['--timeframe', '1m', '--window', '3']);
     expect(ref.run.code, ref.run.stderr).toBe(0);
     const own = await analyze([file], 'bars-own', ['--window', '3']);

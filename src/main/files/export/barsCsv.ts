@@ -1,6 +1,6 @@
 /** Bars as PairDesk's bar CSV (`pairdesk export --bars`): rows by symbol, then start time. */
 import { csvRow } from '../../../core/csv/csvWriter';
-import { BAR_CSV_HEADER } from '../../../core/formats/exportHeaders';
+import { BAR_CSV_HEADER, barCsvCells } from '../../../core/formats/exportHeaders';
 import type { PairDeskStore } from '../../store/store';
 import type { CsvOutput } from './csvOutput';
 
@@ -36,21 +36,7 @@ export async function writeBarsCsv(
       fromMs: q.fromMs,
       toMs,
     })) {
-      out.add(
-        csvRow([
-          b.symbol,
-          b.startMs,
-          b.open,
-          b.high,
-          b.low,
-          b.close,
-          b.volume,
-          b.quoteVolume,
-          b.trades,
-          b.takerBuyVolume,
-          b.vwap,
-        ]),
-      );
+      out.add(csvRow(barCsvCells(b)));
       if (out.full) await out.flush();
     }
   }
