@@ -56,7 +56,7 @@ describe('openImportWriter', () => {
     const b = store.createDataset('replay', 'b').id;
     const w = openImportWriter(store, { threaded: true });
     expect(w.threaded).toBe(true);
-    // 40 batches of 8192 into `a`: more than may be in flight, so the sender waits for the thread.
+    // 80 batches of 4096 into `a`: more than may be in flight, so the sender waits for the thread.
     const n = 40 * 8192 + 17;
     for (let i = 1; i <= n; i++) w.enqueueTick(a, variedTick(i));
     w.enqueueBar(a, makeBar(60_000, { close: 1 }));
