@@ -12,14 +12,12 @@
  */
 import { ANALYTICS_CSV_COLUMNS, ANALYTICS_CSV_HEADER } from '../analysis/analyticsCsv';
 import type { Bar } from '../market/types';
-import { startOrderReject } from './barChecks';
+import { parsePriceField, parseStartMsField, startOrderReject } from './barChecks';
 import {
   LineFrame,
   LineTally,
-  MAX_TIME_MS,
   normaliseHeader,
   parseNumberText,
-  parseUInt,
   quoteClipped,
   rejectLine,
   type LineResult,
@@ -60,15 +58,8 @@ export class AnalyticsCsvReader {
   private read(line: string, lineNo: number): LineResult<AnalyticsCsvRow> {
     const f = this.frame.fields<AnalyticsCsvRow>(line, lineNo);
     if (!Array.isArray(f)) return f;
-    const start = parseUInt(f[1]);
-    if (Number.isNaN(start) || start >= MAX_TIME_MS) {
-      return rejectLine(
-        'implausible_time',
-        'start_ms',
-        lineNo,
-        `start_ms ${quoteClipped(f[1])} is not an epoch time in ms before 2100`,
-      );
-    }
+    const start = parseStartMsField<AnalyticsCsvRow>(f[1], lineNo);
+    if (typeof start !== 'number') return start;
     if (Date.parse(f[0]) !== start) {
       return rejectLine(
         'implausible_time',
@@ -79,15 +70,8 @@ export class AnalyticsCsvReader {
     }
     const closes: number[] = [];
     for (const c of [2, 3]) {
-      const x = parseNumberText(f[c]);
-      if (!(x > 0)) {
-        return rejectLine(
-          'bad_price',
-          ANALYTICS_CSV_COLUMNS[c],
-          lineNo,
-          `${ANALYTICS_CSV_COLUMNS[c]} ${quoteClipped(f[c])} is not a finite number > 0`,
-        );
-      }
+      const x = parsePriceField<AnalyticsCsvRow>(f[c], ANALYTICS_CSV_COLUMNS[c], lineNo);
+      if (typeof x !== 'number') return x;
       closes.push(x);
     }
     const optional: (number | null)[] = [];

@@ -1,9 +1,62 @@
 /**
- * Checks every bar reader makes (#10): prices that can form a bar, and bar starts that lie on the
- * timeframe and increase per symbol.
+ * Checks every bar reader makes (#10): start_ms, price and amount cells, prices that can form a
+ * bar, and bar starts that lie on the timeframe and increase per symbol.
  */
 import { describeTimeframe } from './barTimeframe';
-import { quoteClipped, rejectLine, type LineResult } from './common';
+import {
+  MAX_TIME_MS,
+  parseNumberText,
+  parseUInt,
+  quoteClipped,
+  rejectLine,
+  type LineResult,
+} from './common';
+
+/** A `start_ms` cell as epoch ms (an integer before 2100); else the `implausible_time` rejection. */
+export function parseStartMsField<T>(text: string, lineNo: number): number | LineResult<T> {
+  const start = parseUInt(text);
+  if (Number.isNaN(start) || start >= MAX_TIME_MS) {
+    return rejectLine(
+      'implausible_time',
+      'start_ms',
+      lineNo,
+      `start_ms ${quoteClipped(text)} is not an epoch time in ms before 2100`,
+    );
+  }
+  return start;
+}
+
+/** A price cell: a finite number > 0; else the `bad_price` rejection naming `column`. */
+export function parsePriceField<T>(
+  text: string,
+  column: string,
+  lineNo: number,
+): number | LineResult<T> {
+  const x = parseNumberText(text);
+  if (x > 0) return x; // also false for NaN; parseNumberText gives no infinities
+  return rejectLine(
+    'bad_price',
+    column,
+    lineNo,
+    `${column} ${quoteClipped(text)} is not a finite number > 0`,
+  );
+}
+
+/** A volume cell: a finite number >= 0; else the `bad_qty` rejection naming `column`. */
+export function parseAmountField<T>(
+  text: string,
+  column: string,
+  lineNo: number,
+): number | LineResult<T> {
+  const x = parseNumberText(text);
+  if (x >= 0) return x;
+  return rejectLine(
+    'bad_qty',
+    column,
+    lineNo,
+    `${column} ${quoteClipped(text)} is not a finite number >= 0`,
+  );
+}
 
 /**
  * Null when low ≤ min(open, close) and high ≥ max(open, close) (all already checked > 0); else a

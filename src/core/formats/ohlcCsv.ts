@@ -26,16 +26,9 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Bar } from '../market/types';
-import { checkOhlc, startOrderReject } from './barChecks';
+import { checkOhlc, parseAmountField, parsePriceField, startOrderReject } from './barChecks';
 import { inferTimeframeMs } from './barTimeframe';
-import {
-  isBlank,
-  LineTally,
-  parseNumberText,
-  quoteClipped,
-  rejectLine,
-  type LineResult,
-} from './common';
+import { isBlank, LineTally, quoteClipped, rejectLine, type LineResult } from './common';
 import { detectTimeUnit, parseOhlcTime, type OhlcTimeUnit } from './ohlcTime';
 
 export type OhlcSeparator = ',' | ';' | '\t';
@@ -239,29 +232,15 @@ export class OhlcCsvReader {
     const prices = [0, 0, 0, 0];
     for (let k = 0; k < 4; k++) {
       const c = cols[k];
-      const x = parseNumberText(f[c]);
-      if (!(x > 0)) {
-        return rejectLine(
-          'bad_price',
-          layout.names[c],
-          lineNo,
-          `${layout.names[c]} ${quoteClipped(f[c])} is not a finite number > 0`,
-        );
-      }
+      const x = parsePriceField<Bar>(f[c], layout.names[c], lineNo);
+      if (typeof x !== 'number') return x;
       prices[k] = x;
     }
     let volume = 0;
     if (layout.volume !== undefined) {
-      volume = parseNumberText(f[layout.volume]);
-      if (!(volume >= 0)) {
-        const name = layout.names[layout.volume];
-        return rejectLine(
-          'bad_qty',
-          name,
-          lineNo,
-          `${name} ${quoteClipped(f[layout.volume])} is not a finite number >= 0`,
-        );
-      }
+      const x = parseAmountField<Bar>(f[layout.volume], layout.names[layout.volume], lineNo);
+      if (typeof x !== 'number') return x;
+      volume = x;
     }
     const [open, high, low, close] = prices;
     const texts = cols.map((c) => f[c]);

@@ -16,7 +16,6 @@ import { SYMBOL_PATTERN } from '../validation/tickValidator';
 import {
   LineFrame,
   LineTally,
-  MAX_TIME_MS,
   parseNumberText,
   parseUInt,
   quoteClipped,
@@ -24,7 +23,13 @@ import {
   type LineResult,
 } from './common';
 import { BAR_CSV_HEADER } from './exportHeaders';
-import { checkOhlc, startOrderReject } from './barChecks';
+import {
+  checkOhlc,
+  parseAmountField,
+  parsePriceField,
+  parseStartMsField,
+  startOrderReject,
+} from './barChecks';
 
 const PRICE_COLS = [2, 3, 4, 5] as const;
 const AMOUNT_COLS = [6, 7, 9] as const;
@@ -54,38 +59,17 @@ export class PairdeskBarsReader {
         `symbol ${quoteClipped(symbol)} is not 2–30 upper-case letters or digits`,
       );
     }
-    const start = parseUInt(f[1]);
-    if (Number.isNaN(start) || start >= MAX_TIME_MS) {
-      return rejectLine(
-        'implausible_time',
-        'start_ms',
-        lineNo,
-        `start_ms ${quoteClipped(f[1])} is not an epoch time in ms before 2100`,
-      );
-    }
+    const start = parseStartMsField<Bar>(f[1], lineNo);
+    if (typeof start !== 'number') return start;
     const v: number[] = [];
     for (const c of PRICE_COLS) {
-      const x = parseNumberText(f[c]);
-      if (!(x > 0)) {
-        return rejectLine(
-          'bad_price',
-          BAR_CSV_HEADER[c],
-          lineNo,
-          `${BAR_CSV_HEADER[c]} ${quoteClipped(f[c])} is not a finite number > 0`,
-        );
-      }
+      const x = parsePriceField<Bar>(f[c], BAR_CSV_HEADER[c], lineNo);
+      if (typeof x !== 'number') return x;
       v[c] = x;
     }
     for (const c of AMOUNT_COLS) {
-      const x = parseNumberText(f[c]);
-      if (!(x >= 0)) {
-        return rejectLine(
-          'bad_qty',
-          BAR_CSV_HEADER[c],
-          lineNo,
-          `${BAR_CSV_HEADER[c]} ${quoteClipped(f[c])} is not a finite number >= 0`,
-        );
-      }
+      const x = parseAmountField<Bar>(f[c], BAR_CSV_HEADER[c], lineNo);
+      if (typeof x !== 'number') return x;
       v[c] = x;
     }
     const trades = parseUInt(f[8]);
