@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { HEDGE_METHODS, type HedgeMethod } from '../../../core/analysis/pairAnalysis';
 import { formatSummaryText } from '../../../core/analysis/summaryText';
 import { DEFAULT_ALERT_REARM, type ZScoreRuleParams } from '../../../core/alerts/types';
@@ -16,6 +15,7 @@ import {
   type CliCommand,
   type ParsedArgs,
 } from '../command';
+import { requireInputFiles } from '../inputFiles';
 
 function parsePair(text: string): [string, string] {
   const parts = text.split('/').map((s) => s.trim().toUpperCase());
@@ -29,23 +29,10 @@ function parsePair(text: string): [string, string] {
 
 /** The files exist; then what they hold (refused in one line when it cannot be analysed). */
 async function checkFiles(files: string[]): Promise<AnalyzeInputs> {
-  if (files.length === 0) {
-    throw new UsageError(
-      'give at least one input file (NDJSON capture, Binance CSV/zip, PairDesk export)',
-    );
-  }
-  for (const f of files) {
-    let isFile: boolean;
-    try {
-      isFile = statSync(f).isFile();
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError(
-        `cannot read ${f}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(err))}`,
-      );
-    }
-    if (!isFile) throw new UsageError(`${f} is not a regular file`);
-  }
+  requireInputFiles(
+    files,
+    'give at least one input file (NDJSON capture, Binance CSV/zip, PairDesk export)',
+  );
   const { analyzeInputs } = await import('../../analyze/inputFormat');
   const inputs = await analyzeInputs(files);
   if (inputs.refusal !== null) throw new UsageError(inputs.refusal);

@@ -5,7 +5,6 @@
  * outcome, each file's counts and problems, and the reject summary (first lines and the full
  * report's path). Ctrl-C cancels: the partial dataset is deleted (exit 130).
  */
-import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ImportResult, TransferProgress } from '../../../core/contract/files';
 import {
@@ -16,24 +15,9 @@ import {
   UsageError,
   type CliCommand,
 } from '../command';
+import { requireInputFiles } from '../inputFiles';
 
 const int = (n: number): string => n.toLocaleString('en-US');
-
-function checkFiles(files: string[]): void {
-  if (files.length === 0) throw new UsageError('give at least one file to import');
-  for (const f of files) {
-    let isFile: boolean;
-    try {
-      isFile = statSync(f).isFile();
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError(
-        `cannot read ${f}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(err))}`,
-      );
-    }
-    if (!isFile) throw new UsageError(`${f} is not a regular file`);
-  }
-}
 
 function progressLine(p: TransferProgress): string {
   const pct = p.fraction === null ? '' : `${(p.fraction * 100).toFixed(1)} % · `;
@@ -99,7 +83,7 @@ export const importCommand: CliCommand = {
   async run(args) {
     const dbFile = requiredString(args, 'db');
     const files = args.positionals;
-    checkFiles(files);
+    requireInputFiles(files, 'give at least one file to import');
     const symbolText = stringOption(args, 'symbol');
     const symbol = symbolText?.trim().toUpperCase();
     if (symbol !== undefined && !SYMBOL_SHAPE.test(symbol)) {
