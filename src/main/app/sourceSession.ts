@@ -18,6 +18,12 @@ import type {
 } from '../../core/contract/contract';
 import type { IngestListener } from '../ingest/ingestPipeline';
 import { startFeedServer, type FeedServer } from '../feedserver';
+import {
+  CAPTURE_HEAD_LINES,
+  CAPTURE_HEAD_MAX_BYTES,
+  captureHeadText,
+  CaptureHeadTally,
+} from '../feedserver/sources/captureHead';
 import { boundedLines, newLineCounters } from '../feedserver/sources/lines';
 import { planReplay, type ReplayFileSpec } from '../feedserver/sources/replayPlan';
 import { isGzip, type ReplayReport } from '../feedserver/sources/replaySource';
@@ -74,13 +80,6 @@ export interface CaptureSniff {
   symbols: string[];
 }
 
-const SNIFF_LINES = 2_000;
-/**
- * Decompressed bytes the sniff reads at most: 2 000 Binance lines are < 1 MB, so a head without
- * trades in 16 MiB is not a capture (an endless line, a gzip bomb) and is refused quickly.
- */
-const SNIFF_MAX_BYTES = 16 << 20;
-
 /** Reads the head of a capture to learn which trade stream and symbols it carries. */
 export async function sniffCapture(file: string): Promise<CaptureSniff> {
   const input = createReadStream(file);
@@ -100,33 +99,18 @@ export async function sniffStream(
   input: Readable | AsyncIterable<Buffer>,
   name: string,
 ): Promise<CaptureSniff> {
-  const symbols = new Set<string>();
+  const tally = new CaptureHeadTally();
   const counters = newLineCounters();
-  let agg = 0;
-  let trade = 0;
   let n = 0;
-  for await (const line of boundedLines(input, counters, { stopAfterBytes: SNIFF_MAX_BYTES })) {
-    if (++n > SNIFF_LINES) break;
-    const stream = /"stream"\s*:\s*"([a-z0-9]+)@(aggTrade|trade)"/.exec(line);
-    const event = /"e"\s*:\s*"(aggTrade|trade)"/.exec(line);
-    const symbol = /"s"\s*:\s*"([A-Z0-9]+)"/.exec(line);
-    const kind = stream?.[2] ?? event?.[1];
-    if (kind === undefined) continue;
-    if (kind === 'aggTrade') agg++;
-    else trade++;
-    const s = stream?.[1]?.toUpperCase() ?? symbol?.[1];
-    if (s) symbols.add(s);
+  const lines = boundedLines(input, counters, { stopAfterBytes: CAPTURE_HEAD_MAX_BYTES });
+  for await (const line of lines) {
+    if (++n > CAPTURE_HEAD_LINES) break;
+    tally.add(line);
   }
-  if (agg + trade === 0) {
-    const longLines =
-      counters.overlong > 0
-        ? ` (${counters.overlong} line${counters.overlong === 1 ? '' : 's'} longer than 1 MiB skipped)`
-        : '';
-    const head =
-      counters.bytes >= SNIFF_MAX_BYTES ? 'its first 16 MiB' : `its first ${SNIFF_LINES} lines`;
-    throw new Error(`${name}: no aggTrade or trade messages in ${head}${longLines}`);
+  if (tally.agg + tally.trade === 0) {
+    throw new Error(`${name}: no aggTrade or trade messages in ${captureHeadText(counters)}`);
   }
-  return { tradeStream: agg >= trade ? 'aggTrade' : 'trade', symbols: [...symbols].sort() };
+  return { tradeStream: tally.tradeStream(), symbols: tally.symbols() };
 }
 
 /**

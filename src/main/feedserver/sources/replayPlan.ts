@@ -13,6 +13,12 @@ import { detectFormat, type FileFormat } from '../../../core/formats/detect';
 import { symbolFromFileName } from '../../../core/formats/fileName';
 import { TradesReader } from '../../../core/formats/trades';
 import { parseCaptureLine, type CaptureMessage } from './capture';
+import {
+  CAPTURE_HEAD_LINES,
+  CAPTURE_HEAD_MAX_BYTES,
+  captureHeadText,
+  CaptureHeadTally,
+} from './captureHead';
 import { boundedLines, newLineCounters, type LineCounters } from './lines';
 import { containerOf, inputChunks, zipMembers, type DiskProgress } from './replayInput';
 import { tradeMessage } from './tradePayloads';
@@ -56,10 +62,6 @@ export interface ReplayPlan {
   tradeStream: 'aggTrade' | 'trade';
 }
 
-/** Head lines read to detect a format and a capture's symbols. */
-const HEAD_LINES = 2_000;
-/** Decompressed bytes a head read takes at most (2 000 Binance lines are < 1 MB). */
-const HEAD_MAX_BYTES = 16 << 20;
 /** Lines `detectFormat` looks at. */
 const DETECT_LINES = 10;
 
@@ -83,37 +85,16 @@ async function headLines(
   const lines: string[] = [];
   const chunks = inputChunks(file, container, member, { bytesRead: 0 });
   try {
-    for await (const line of boundedLines(chunks, counters, { stopAfterBytes: HEAD_MAX_BYTES })) {
+    for await (const line of boundedLines(chunks, counters, {
+      stopAfterBytes: CAPTURE_HEAD_MAX_BYTES,
+    })) {
       lines.push(line);
-      if (lines.length >= HEAD_LINES) break;
+      if (lines.length >= CAPTURE_HEAD_LINES) break;
     }
   } finally {
     await chunks.return(undefined);
   }
   return { lines, counters };
-}
-
-/** Symbols and trade stream of a capture's head (the `sniffStream` rules). */
-function sniffCaptureLines(lines: readonly string[]): {
-  symbols: string[];
-  agg: number;
-  trade: number;
-} {
-  const symbols = new Set<string>();
-  let agg = 0;
-  let trade = 0;
-  for (const line of lines) {
-    const stream = /"stream"\s*:\s*"([a-z0-9]+)@(aggTrade|trade)"/.exec(line);
-    const event = /"e"\s*:\s*"(aggTrade|trade)"/.exec(line);
-    const symbol = /"s"\s*:\s*"([A-Z0-9]+)"/.exec(line);
-    const kind = stream?.[2] ?? event?.[1];
-    if (kind === undefined) continue;
-    if (kind === 'aggTrade') agg++;
-    else trade++;
-    const s = stream?.[1]?.toUpperCase() ?? symbol?.[1];
-    if (s) symbols.add(s);
-  }
-  return { symbols: [...symbols].sort(), agg, trade };
 }
 
 const NOT_TRADES: Partial<Record<FileFormat, string>> = {
@@ -151,13 +132,6 @@ async function tickExportSymbols(
 }
 
 /** "its first 2000 lines" or "its first 16 MiB", and the over-long lines skipped. */
-function headText(counters: LineCounters): string {
-  const head =
-    counters.bytes >= HEAD_MAX_BYTES ? 'its first 16 MiB' : `its first ${HEAD_LINES} lines`;
-  const n = counters.overlong;
-  return n > 0 ? `${head} (${n} line${n === 1 ? '' : 's'} longer than 1 MiB skipped)` : head;
-}
-
 /** One input's plan, or why it cannot be replayed. */
 async function planInput(
   file: string,
@@ -169,23 +143,24 @@ async function planInput(
   const { lines, counters } = await headLines(file, container, member);
   if (lines.every((l) => l.trim() === '') && counters.bytes > 0) {
     // Only over-long lines (an endless line, a gzip bomb): say so rather than "empty".
-    return { error: `${name}: no aggTrade or trade messages in ${headText(counters)}` };
+    return { error: `${name}: no aggTrade or trade messages in ${captureHeadText(counters)}` };
   }
   const detection = detectFormat(lines.slice(0, DETECT_LINES), member ?? basename(file));
   if (!detection.ok) return { error: `${name}: ${detection.reason}` };
   const base = { file, name, container, member };
   if (detection.format === 'ndjson-raw' || detection.format === 'ndjson-combined') {
-    const sniff = sniffCaptureLines(lines);
+    const sniff = new CaptureHeadTally();
+    for (const line of lines) sniff.add(line);
     if (sniff.agg + sniff.trade === 0) {
-      return { error: `${name}: no aggTrade or trade messages in ${headText(counters)}` };
+      return { error: `${name}: no aggTrade or trade messages in ${captureHeadText(counters)}` };
     }
     return [
       {
         ...base,
         format: 'ndjson',
         symbol: null,
-        symbols: sniff.symbols,
-        tradeStream: sniff.agg >= sniff.trade ? 'aggTrade' : 'trade',
+        symbols: sniff.symbols(),
+        tradeStream: sniff.tradeStream(),
       },
     ];
   }
