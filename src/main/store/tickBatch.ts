@@ -42,6 +42,8 @@ export class TickBatchBuilder {
   private symbolIndex = new Map<string, number>();
   private bars: Bar[] = [];
   private n = 0;
+  private lastSymbol: string | undefined;
+  private lastSymbolIdx = 0;
 
   constructor(
     readonly datasetId: number,
@@ -74,12 +76,15 @@ export class TickBatchBuilder {
     this.nums[k] = t.tradeId;
     this.nums[k + 1] = t.timeMs;
     this.nums[k + 2] = t.eventTimeMs;
-    let s = this.symbolIndex.get(t.symbol);
+    // Runs of one symbol are the rule (a CSV file is one): skip the Map for a repeat.
+    let s = t.symbol === this.lastSymbol ? this.lastSymbolIdx : this.symbolIndex.get(t.symbol);
     if (s === undefined) {
       s = this.symbols.length;
       this.symbols.push(t.symbol);
       this.symbolIndex.set(t.symbol, s);
     }
+    this.lastSymbol = t.symbol;
+    this.lastSymbolIdx = s;
     this.symbolIdx[i] = s;
     this.codes[i] =
       (t.isBuyerMaker ? 1 : 0) |
@@ -109,6 +114,7 @@ export class TickBatchBuilder {
     this.texts = [];
     this.symbols = [];
     this.symbolIndex = new Map();
+    this.lastSymbol = undefined;
     this.bars = [];
     return batch;
   }
