@@ -38,6 +38,7 @@ import type { DatasetInfo } from '../store/datasets';
 import { PairDeskStore } from '../store/store';
 import { ReplayCatalog, ReplayFileError } from './replayFiles';
 import { SourceSession } from './sourceSession';
+import { sourceInfoOf } from './sourceInfo';
 
 export interface PairDeskAppOptions {
   /** SQLite database file (the Electron app keeps it under the user-data folder). */
@@ -193,19 +194,12 @@ export class PairDeskServices implements ContractHost {
     if (options.symbols?.length) settings.symbols = options.symbols;
     this.settingsValue = normalisePair(settings);
     this.store.setSetting(SETTINGS_KEY, this.settingsValue);
-    this.sourceInfo = {
+    this.sourceInfo = sourceInfoOf({
       kind: this.settingsValue.source,
-      simulated: this.settingsValue.source === 'demo',
       label: 'starting',
       datasetId: 0,
       state: 'running',
-      error: null,
-      speed: null,
-      fileId: null,
-      fileName: null,
-      tradesReplayed: null,
-      notice: null,
-    };
+    });
     this.analytics = new AnalyticsHost({
       loadBars: (symbol, timeframeMs, limit) => {
         const datasetId = this.sourceInfo.datasetId;
@@ -535,9 +529,8 @@ export class PairDeskServices implements ContractHost {
         this.sourceInfo = this.session.source;
         this.connectionStatus = this.session.connection();
       } catch (error) {
-        this.sourceInfo = {
+        this.sourceInfo = sourceInfoOf({
           kind,
-          simulated: kind === 'demo',
           label: kind === 'replay' ? `Replay ${replayName ?? '(no file)'}` : kind,
           datasetId: 0,
           state: 'failed',
@@ -545,9 +538,8 @@ export class PairDeskServices implements ContractHost {
           speed: kind === 'replay' ? replaySpeed : null,
           fileId: replayTarget?.fileId ?? null,
           fileName: replayName ?? null,
-          tradesReplayed: null,
           notice: extra.notice ?? null,
-        };
+        });
       }
       // New dataset (or none): the analytics restart from its stored bars.
       this.analytics.recompute();
@@ -669,21 +661,15 @@ export class PairDeskServices implements ContractHost {
       await this.session?.stop();
       this.session = undefined;
       const barsOnly = barsOnlyOf(dataset);
-      this.sourceInfo = {
+      this.sourceInfo = sourceInfoOf({
         kind: 'replay',
         simulated: dataset.kind === 'demo',
         label: `Dataset #${id} ${dataset.label}`,
         datasetId: id,
         state: 'ended',
-        error: null,
-        speed: null,
-        fileId: null,
-        fileName: null,
-        tradesReplayed: null,
-        notice: null,
         stored: true,
         barsOnly,
-      };
+      });
       this.connectionStatus = {
         state: 'stopped',
         reason: 'viewing a stored dataset',

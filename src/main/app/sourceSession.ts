@@ -32,6 +32,7 @@ import { Recorder } from '../recorder/recorder';
 import type { PairDeskStore } from '../store/store';
 import { PausableClock } from './pausableClock';
 import { ReplayProgressReporter } from './replayProgress';
+import { sourceInfoOf } from './sourceInfo';
 
 export const BINANCE_FUTURES_WS = 'wss://fstream.binance.com';
 /** How long after a replay's last message the session keeps reading before it ends. */
@@ -229,19 +230,16 @@ export class SourceSession {
           }
         : {}),
     });
-    const info: SourceInfo = {
+    const info = sourceInfoOf({
       kind,
-      simulated: kind === 'demo',
       label,
       datasetId: recorder.dataset.id,
       state: 'running',
-      error: null,
       speed,
       fileId: kind === 'replay' ? (options.replayFileId ?? null) : null,
       fileName,
-      tradesReplayed: null,
       notice: options.notice ?? null,
-    };
+    });
     const session = new SourceSession(recorder, info, server, options, clock);
     const replay = server?.replay;
     if (server && replay && kind === 'replay') {
