@@ -26,11 +26,13 @@ export default defineConfig({
       // better-sqlite3 (native) and ws (optional native add-ons) must never be bundled.
       externalizeDeps: true,
       rollupOptions: {
-        // The analytics worker thread is a second entry: out/main/analyticsWorker.js, found by
-        // src/main/analytics/workerEntry.ts next to the running main bundle.
+        // The worker threads are entries of their own, found next to the running main bundle:
+        // out/main/analyticsWorker.js (src/main/analytics/workerEntry.ts) and
+        // out/main/importWriterWorker.js (an import's SQLite writes, src/main/store/importWriter.ts).
         input: {
           index: resolve(root, 'src/main/electron/main.ts'),
           analyticsWorker: resolve(root, 'src/main/analytics/analyticsWorker.ts'),
+          importWriterWorker: resolve(root, 'src/main/store/importWriterWorker.ts'),
         },
         external: ['better-sqlite3', 'ws', 'bufferutil', 'utf-8-validate'],
         // ESM ("type": "module") → out/main/index.js, the package.json "main".
