@@ -26,7 +26,8 @@ import {
 } from '../feedserver/sources/captureHead';
 import { boundedLines, newLineCounters } from '../feedserver/sources/lines';
 import { planReplay, type ReplayFileSpec } from '../feedserver/sources/replayPlan';
-import { isGzip, type ReplayReport } from '../feedserver/sources/replaySource';
+import type { ReplayReport } from '../feedserver/sources/replaySource';
+import { detectContainer } from '../files/input/detect';
 import type { OverallStateEvent } from '../feed/types';
 import { Recorder } from '../recorder/recorder';
 import type { PairDeskStore } from '../store/store';
@@ -84,7 +85,7 @@ export interface CaptureSniff {
 /** Reads the head of a capture to learn which trade stream and symbols it carries. */
 export async function sniffCapture(file: string): Promise<CaptureSniff> {
   const input = createReadStream(file);
-  const gz = await isGzip(file);
+  const gz = (await detectContainer(file)) === 'gzip';
   const text: Readable = gz ? input.pipe(createGunzip()) : input;
   if (gz) input.on('error', (err) => text.destroy(err));
   try {

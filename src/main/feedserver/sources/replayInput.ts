@@ -1,16 +1,17 @@
 /**
  * Pull-based byte streams of a replay input: a plain file, a gzip file, or one member of a zip
- * (containers detected from the first bytes, never the name). A paced replay reads at its own
- * pace, so these are async iterables pulled chunk by chunk — unlike the import layer's push
- * reader (src/main/files/input), whose synchronous line callback cannot wait for the pacing.
+ * (containers detected from the first bytes by the input layer's `detectContainer`). A paced
+ * replay reads at its own pace, so these are async iterables pulled chunk by chunk — unlike the
+ * import layer's push reader (src/main/files/input), whose synchronous line callback cannot wait
+ * for the pacing; the container parts (magic bytes, the zip's central directory) are shared.
  * Each zip member is read by its own pass over the file, so two members (BTCUSDT and ETHUSDT of a
  * day) can be merged by time while each holds only its current chunk.
  */
 import { createReadStream, type ReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import type { FileContainer } from '../../../core/contract/files';
+import { readCentralDirectory } from '../../files/input/centralDirectory';
 
 /**
  * Read size for zip files: one chunk of a deflate stream inflates to at most ~1000× its size, so
@@ -21,20 +22,6 @@ const ZIP_READ_BYTES = 16 << 10;
 /** Bytes read from the file on disk so far (compressed bytes for .gz / .zip). */
 export interface DiskProgress {
   bytesRead: number;
-}
-
-/** The container of a file from its first bytes: gzip 1f 8b, zip "PK\x03\x04", else plain. */
-export async function containerOf(file: string): Promise<FileContainer> {
-  const handle = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(buf, 0, 4, 0);
-    if (bytesRead >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return 'gzip';
-    if (bytesRead === 4 && buf.readUInt32LE(0) === 0x04034b50) return 'zip';
-    return 'plain';
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Raw chunks of a file, pulled one at a time; `progress.bytesRead` follows them. */
@@ -117,11 +104,16 @@ async function* unzipPass(
 }
 
 /**
- * Names of a zip's members (directories excluded), in archive order; one pass, no inflating. A
- * truncated zip lists the members whose headers were read (their passes then say where it
- * broke); one with none throws.
+ * Names of a zip's members (directories excluded), in archive order: from the central directory
+ * when the zip has one (read from the end, no pass). A truncated zip has none: then one pass over
+ * the local headers, no inflating, lists the members whose headers were read (their passes then
+ * say where it broke); one with none throws.
  */
 export async function zipMembers(file: string): Promise<string[]> {
+  const directory = await readCentralDirectory(file);
+  if (directory !== null) {
+    return directory.map((e) => e.name).filter((name) => !name.endsWith('/'));
+  }
   const names: string[] = [];
   const progress: DiskProgress = { bytesRead: 0 };
   try {

@@ -20,7 +20,8 @@ import {
   CaptureHeadTally,
 } from './captureHead';
 import { boundedLines, newLineCounters, type LineCounters } from './lines';
-import { containerOf, inputChunks, zipMembers, type DiskProgress } from './replayInput';
+import { detectContainer } from '../../files/input/detect';
+import { inputChunks, zipMembers, type DiskProgress } from './replayInput';
 import { tradeMessage } from './tradePayloads';
 
 /** The formats replay plays. */
@@ -212,7 +213,7 @@ export async function planReplay(files: readonly ReplayFileSpec[]): Promise<Repl
   if (files.length === 0) throw new Error('choose at least one file to replay');
   const inputs: ReplayInput[] = [];
   for (const spec of files) {
-    const container = await containerOf(spec.path);
+    const container = await detectContainer(spec.path);
     const members = container === 'zip' ? await zipMembers(spec.path) : [null];
     if (members.length === 0) throw new Error(`${basename(spec.path)}: the zip holds no files`);
     const planned = [];

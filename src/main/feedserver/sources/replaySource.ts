@@ -13,12 +13,13 @@
  * go to the subscribers of their stream name. Nothing is derived: a capture without aggTrade
  * lines gives `@aggTrade` subscribers nothing.
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CaptureMessage } from './capture';
-import { containerOf, type DiskProgress } from './replayInput';
+import { detectContainer } from '../../files/input/detect';
+import type { DiskProgress } from './replayInput';
 import {
   inputMessages,
   newInputCounters,
@@ -285,7 +286,7 @@ export class ReplaySource implements FeedSource {
 
   private async defaultInputs(): Promise<ReplayInput[]> {
     const file = this.options.file;
-    const container = await containerOf(file);
+    const container = await detectContainer(file);
     return [
       {
         file,
@@ -421,17 +422,5 @@ export class ReplaySource implements FeedSource {
     report.wallMs = performance.now() - wallStart;
     this.finished = true;
     this.resolveDone(report);
-  }
-}
-
-/** True when the file starts with the gzip magic bytes, whatever its name. */
-export async function isGzip(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(buf, 0, 2, 0);
-    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
-  } finally {
-    await handle.close();
   }
 }
