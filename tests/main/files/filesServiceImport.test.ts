@@ -160,6 +160,25 @@ describe('files.import through the router', () => {
       expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(190);
     }
   });
+  it('the dataset an import is writing is listed active and cannot be deleted until it ends', async () => {
+    const { dir, files, transfers } = setup();
+    const big = files.registerPath(aggTradesCsv(dir, 'BTCUSDT', 150_000));
+    const running = files.handle('files.import', { fileIds: [big.id] });
+    const start = Date.now();
+    while (!transfers().some((t) => t.datasetId !== null) && Date.now() - start < 10_000) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const progress = transfers().find((t) => t.datasetId !== null);
+    expect(progress?.state).toBe('running');
+    const id = progress!.datasetId!;
+    const listed = (await files.handle('datasets.list', null)).find((d) => d.id === id);
+    expect(listed?.active).toBe(true);
+    await expect(files.handle('datasets.delete', { id })).rejects.toThrow(/active|being written/i);
+    const result = await running;
+    expect(result).toMatchObject({ state: 'done', datasetId: id });
+    const after = (await files.handle('datasets.list', null)).find((d) => d.id === id);
+    expect(after?.active).toBe(false);
+  });
 });
 
 describe('datasets.* through the router', () => {

@@ -263,6 +263,7 @@ export async function runImport(
       message,
     };
   }
+  meter.datasetId = dataset.id;
   const sink = new ImportSink(writer, dataset.id);
   const validator = new TickValidator();
   let failure: string | null = null;

@@ -21,6 +21,8 @@ export interface ProgressMeterOptions {
 export class ProgressMeter {
   bytesDone = 0;
   lines = 0;
+  /** The dataset being written, once created: running events carry it so it counts as active. */
+  datasetId: number | null = null;
   private readonly startMs: number;
   private lastEmitMs = Number.NEGATIVE_INFINITY;
   /** (time, lines) at recent emissions, oldest first, for the rate. */
@@ -36,7 +38,7 @@ export class ProgressMeter {
     if (this.o.onProgress === undefined) return;
     const t = this.o.now();
     if (t - this.lastEmitMs < PROGRESS_INTERVAL_MS) return;
-    this.emit(t, 'running', null, null);
+    this.emit(t, 'running', this.datasetId, null);
   }
 
   /** The last event of the job. */
