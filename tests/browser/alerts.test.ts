@@ -28,7 +28,7 @@ import {
   HAS_CHROMIUM,
   launchChromium,
   newContext,
-  newPage,
+  openApp,
   startServe,
   waitUntil,
   type ServeProcess,
@@ -375,11 +375,7 @@ describe.skipIf(!HAS_CHROMIUM)('alert history of 100 k events (fake bridge)', ()
 
   it('windows the table, pages with beforeId near the end, takes live rows, acks and exports', async () => {
     if (!bridge) throw new Error('bridge not started');
-    const page = await newPage(browser);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(bridge.url);
-    await waitForSession(page);
+    const { page, errors } = await openApp(browser, bridge.url);
     await page.keyboard.press('l');
     const rows = page.getByTestId('alert-row');
     await rows.first().waitFor();

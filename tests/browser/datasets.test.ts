@@ -13,15 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../src/main/bridge/rendererBuild';
 import { REPO_ROOT } from '../support/realData';
 import { startFakeBridge, type FakeBridge } from '../renderer/harness/fakeBridgeServer';
-import {
-  ARTIFACTS,
-  CHROMIUM,
-  HAS_CHROMIUM,
-  launchChromium,
-  newPage,
-  waitForSession,
-  waitUntil,
-} from './support';
+import { ARTIFACTS, CHROMIUM, HAS_CHROMIUM, launchChromium, openApp, waitUntil } from './support';
 
 if (!HAS_CHROMIUM) {
   console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
@@ -48,11 +40,7 @@ describe.skipIf(!HAS_CHROMIUM)('dataset manager (fake bridge)', () => {
 
   it('lists, renames, deletes with confirmation and opens datasets', async () => {
     if (!bridge) throw new Error('bridge not started');
-    const page = await newPage(browser);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(bridge.url);
-    await waitForSession(page);
+    const { page, errors } = await openApp(browser, bridge.url);
     await page.keyboard.press('d');
     const rows = page.getByTestId('dataset-row');
     await waitUntil(

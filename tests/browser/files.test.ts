@@ -23,8 +23,7 @@ import {
   dropFiles,
   HAS_CHROMIUM,
   launchChromium,
-  newPage,
-  waitForSession,
+  openApp,
   waitUntil,
 } from './support';
 
@@ -67,11 +66,7 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out (fake bridge, real browser serv
 
   it('a dropped file is uploaded, inspected, imported with progress and opened', async () => {
     if (!bridge) throw new Error('bridge not started');
-    const page = await newPage(browser);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(bridge.url);
-    await waitForSession(page);
+    const { page, errors } = await openApp(browser, bridge.url);
     const startUrl = page.url();
 
     const dropped = await dropFiles(page, [fixture(AGG)]);
@@ -129,9 +124,7 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out (fake bridge, real browser serv
 
   it('bad lines are listed with file:line and the full report downloads; unknown files say why', async () => {
     if (!bridge) throw new Error('bridge not started');
-    const page = await newPage(browser);
-    await page.goto(bridge.url);
-    await waitForSession(page);
+    const { page } = await openApp(browser, bridge.url);
 
     await dropFiles(page, [fixture(BAD), { name: 'notes.txt', text: 'hello\nworld\n' }]);
     const rows = page.getByTestId('import-file');
@@ -178,9 +171,7 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out (fake bridge, real browser serv
 
   it('Cancel stops an import (no dataset); Replay runs with pause, speed and restart', async () => {
     if (!bridge) throw new Error('bridge not started');
-    const page = await newPage(browser);
-    await page.goto(bridge.url);
-    await waitForSession(page);
+    const { page } = await openApp(browser, bridge.url);
     const datasetsBefore = bridge.files.datasets.length;
 
     await dropFiles(page, [fixture(AGG)]);
@@ -234,9 +225,7 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out (fake bridge, real browser serv
 
   it('exports the bars of the view as a browser download', async () => {
     if (!bridge) throw new Error('bridge not started');
-    const page = await newPage(browser);
-    await page.goto(bridge.url);
-    await waitForSession(page);
+    const { page } = await openApp(browser, bridge.url);
     await page.keyboard.press('d');
     await page.getByTestId('export-range').selectOption('whole');
     const csv = await download(page, () => page.getByTestId('export-view-bars').click());

@@ -22,9 +22,8 @@ import {
   dropFiles,
   HAS_CHROMIUM,
   launchChromium,
-  newPage,
+  openApp,
   startServe,
-  waitForSession,
   waitUntil,
   type ServeProcess,
 } from './support';
@@ -109,11 +108,7 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out against pairdesk serve', () => 
 
   it('drop → import with progress → dataset opened → ticks export downloaded → rename, delete', async () => {
     if (!serve) throw new Error('serve not started');
-    const page = await newPage(browser);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
-    await waitForSession(page);
+    const { page, errors } = await openApp(browser, serve.url);
     const before = await bridgeInvoke(serve, 'datasets.list', null);
     const demo = before.find((d) => d.origin === 'demo');
     expect(demo).toBeDefined();
@@ -229,9 +224,7 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out against pairdesk serve', () => 
 
   it('replays a dropped file; the panel pauses, resumes and changes the speed on the server', async () => {
     if (!serve) throw new Error('serve not started');
-    const page = await newPage(browser);
-    await page.goto(serve.url);
-    await waitForSession(page);
+    const { page } = await openApp(browser, serve.url);
     const fixture = readFileSync(join(REPO_ROOT, 'tests', 'fixtures', 'formats', NAME), 'utf8');
     await dropFiles(page, [{ name: NAME, text: fixture }]);
     await page.getByTestId('import-file').waitFor({ timeout: 30_000 });

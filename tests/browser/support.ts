@@ -172,6 +172,22 @@ export async function waitForSession(page: Page, timeout = 60_000): Promise<void
 }
 
 /**
+ * A new page of the app at `url`, once the session is loaded (waitForSession); `errors` collects
+ * the page's uncaught errors, for a test to assert there were none.
+ */
+export async function openApp(
+  browser: Browser,
+  url: string,
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await newPage(browser);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await waitForSession(page);
+  return { page, errors };
+}
+
+/**
  * Drops files on the page as a user would: a `DataTransfer` holding `File`s built in the page
  * from the given names and texts, dispatched as dragenter → dragover → drop on `<body>`.
  * Resolves with whether the page cancelled `dragover` and `drop` (it must: a drop the page
