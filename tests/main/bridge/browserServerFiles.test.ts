@@ -66,12 +66,6 @@ beforeAll(async () => {
     emit: () => undefined,
     activeDatasetIds: () => [],
     viewedDatasetId: () => 0,
-    analytics: {
-      fileName: () => 'a.csv',
-      lines: async function* () {
-        yield '';
-      },
-    },
   });
   server = await startBrowserServer({
     host,

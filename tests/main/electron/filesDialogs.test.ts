@@ -46,12 +46,6 @@ async function setup() {
     emit: () => undefined,
     activeDatasetIds: () => [],
     viewedDatasetId: () => 0,
-    analytics: {
-      fileName: () => 'a.csv',
-      lines: async function* () {
-        yield '';
-      },
-    },
   });
   return {
     fake,

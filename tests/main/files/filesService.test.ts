@@ -67,12 +67,6 @@ function setup(answer?: string[]) {
     emit: (event, payload) => events.push({ event, payload } as EventEnvelope),
     activeDatasetIds: () => [],
     viewedDatasetId: () => 0,
-    analytics: {
-      fileName: () => 'analytics.csv',
-      lines: async function* () {
-        yield 'time\n';
-      },
-    },
   };
   const files = new FilesService(options);
   return { dir, store, catalog, files, events, dialogCalls };
