@@ -15,20 +15,17 @@ import type { Bar } from '../../../src/core/market/types';
 import { startPairDeskApp, type PairDeskApp } from '../../../src/main/app/pairDeskApp';
 import { PairDeskStore } from '../../../src/main/store/store';
 import { readAnalyticsCsv } from '../analyze/helpers';
-import { analyzeCapture, replayStopped, sleep, startCaptureReplay } from './captureReplay';
+import {
+  analyzeCapture,
+  CAPTURE_SELECTION,
+  replayStopped,
+  sleep,
+  startCaptureReplay,
+} from './captureReplay';
 
-const W = 30;
-const LOOKBACK = 1000;
+const W = CAPTURE_SELECTION.rollingWindow;
+const LOOKBACK = CAPTURE_SELECTION.lookback;
 const REL = 1e-9;
-
-const SELECTION = {
-  pairA: 'BTCUSDT',
-  pairB: 'ETHUSDT',
-  timeframe: '1s',
-  rollingWindow: W,
-  lookback: LOOKBACK,
-  hedgeMethod: 'static',
-} as const;
 
 /** The series once it holds `rows` rows (the recompute may still be on its way). */
 async function seriesWith(app: PairDeskApp, rows: number): Promise<AnalyticsSeries> {
@@ -95,7 +92,7 @@ describe('datasets.open views a stored dataset', () => {
     replayed = app.services.source.datasetId;
     const storedBars: Bar[] = app.services.store.bars(replayed, 'BTCUSDT', 1_000);
     await app.host.handle('source.select', { kind: 'demo' });
-    await app.host.handle('settings.update', SELECTION);
+    await app.host.handle('settings.update', CAPTURE_SELECTION);
 
     const info = await app.host.handle('datasets.open', { id: replayed });
     expect(info).toMatchObject({
@@ -144,7 +141,7 @@ describe('datasets.open views a stored dataset', () => {
     await app?.stop();
     app = await startPairDeskApp({ dbFile });
     expect(app.services.source).toMatchObject({ stored: true, datasetId: replayed });
-    await app.host.handle('settings.update', SELECTION);
+    await app.host.handle('settings.update', CAPTURE_SELECTION);
     expectAnalyze(await seriesWith(app, reference?.rows ?? 0));
   }, 60_000);
 

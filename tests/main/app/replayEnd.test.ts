@@ -18,10 +18,16 @@ import { computePairAnalytics } from '../../../src/core/stats/engine';
 import { rollingMean, rollingStd } from '../../../src/core/stats/rolling';
 import type { PairDeskApp } from '../../../src/main/app/pairDeskApp';
 import { readAnalyticsCsv } from '../analyze/helpers';
-import { analyzeCapture, replayStopped, sleep, startCaptureReplay } from './captureReplay';
+import {
+  analyzeCapture,
+  CAPTURE_SELECTION,
+  replayStopped,
+  sleep,
+  startCaptureReplay,
+} from './captureReplay';
 
-const W = 30;
-const LOOKBACK = 1000;
+const W = CAPTURE_SELECTION.rollingWindow;
+const LOOKBACK = CAPTURE_SELECTION.lookback;
 /** Live rows are computed incrementally, analyze in batch: equal to rounding. */
 const REL = 1e-9;
 
@@ -92,14 +98,7 @@ function deviations(
 
 async function startReplay(dbFile: string): Promise<PairDeskApp> {
   const app = await startCaptureReplay(dbFile, 2_000);
-  await app.host.handle('settings.update', {
-    pairA: 'BTCUSDT',
-    pairB: 'ETHUSDT',
-    timeframe: '1s',
-    rollingWindow: W,
-    lookback: LOOKBACK,
-    hedgeMethod: 'static',
-  });
+  await app.host.handle('settings.update', CAPTURE_SELECTION);
   return app;
 }
 
