@@ -8,19 +8,6 @@ import type { Platform } from '../../../src/main/platform/interfaces';
 import { UM_2024_07_18 } from '../../support/realData';
 import { runAnalyzeCli, type CliRun } from '../analyze/helpers';
 
-/**
- * The analytics settings of the app-vs-CLI comparisons over the capture: the CLI runs with the
- * same window (rollingWindow) and lookback.
- */
-export const CAPTURE_SELECTION = {
-  pairA: 'BTCUSDT',
-  pairB: 'ETHUSDT',
-  timeframe: '1s',
-  rollingWindow: 30,
-  lookback: 1000,
-  hedgeMethod: 'static',
-} as const;
-
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -15,16 +15,13 @@ import type { Bar } from '../../../src/core/market/types';
 import { startPairDeskApp, type PairDeskApp } from '../../../src/main/app/pairDeskApp';
 import { PairDeskStore } from '../../../src/main/store/store';
 import { readAnalyticsCsv } from '../analyze/helpers';
-import {
-  analyzeCapture,
-  CAPTURE_SELECTION,
-  replayStopped,
-  sleep,
-  startCaptureReplay,
-} from './captureReplay';
+import { analyzeCapture, replayStopped, sleep, startCaptureReplay } from './captureReplay';
+import { analyticsSelection } from '../../support/analyticsFixtures';
 
-const W = CAPTURE_SELECTION.rollingWindow;
-const LOOKBACK = CAPTURE_SELECTION.lookback;
+/** The app's analytics settings; `analyze` runs with the same window and lookback. */
+const SELECTION = analyticsSelection();
+const W = SELECTION.rollingWindow;
+const LOOKBACK = SELECTION.lookback;
 const REL = 1e-9;
 
 /** The series once it holds `rows` rows (the recompute may still be on its way). */
@@ -92,7 +89,7 @@ describe('datasets.open views a stored dataset', () => {
     replayed = app.services.source.datasetId;
     const storedBars: Bar[] = app.services.store.bars(replayed, 'BTCUSDT', 1_000);
     await app.host.handle('source.select', { kind: 'demo' });
-    await app.host.handle('settings.update', CAPTURE_SELECTION);
+    await app.host.handle('settings.update', SELECTION);
 
     const info = await app.host.handle('datasets.open', { id: replayed });
     expect(info).toMatchObject({
@@ -141,7 +138,7 @@ describe('datasets.open views a stored dataset', () => {
     await app?.stop();
     app = await startPairDeskApp({ dbFile });
     expect(app.services.source).toMatchObject({ stored: true, datasetId: replayed });
-    await app.host.handle('settings.update', CAPTURE_SELECTION);
+    await app.host.handle('settings.update', SELECTION);
     expectAnalyze(await seriesWith(app, reference?.rows ?? 0));
   }, 60_000);
 

@@ -18,16 +18,13 @@ import { computePairAnalytics } from '../../../src/core/stats/engine';
 import { rollingMean, rollingStd } from '../../../src/core/stats/rolling';
 import type { PairDeskApp } from '../../../src/main/app/pairDeskApp';
 import { readAnalyticsCsv } from '../analyze/helpers';
-import {
-  analyzeCapture,
-  CAPTURE_SELECTION,
-  replayStopped,
-  sleep,
-  startCaptureReplay,
-} from './captureReplay';
+import { analyzeCapture, replayStopped, sleep, startCaptureReplay } from './captureReplay';
+import { analyticsSelection } from '../../support/analyticsFixtures';
 
-const W = CAPTURE_SELECTION.rollingWindow;
-const LOOKBACK = CAPTURE_SELECTION.lookback;
+/** The app's analytics settings; `analyze` runs with the same window and lookback. */
+const SELECTION = analyticsSelection();
+const W = SELECTION.rollingWindow;
+const LOOKBACK = SELECTION.lookback;
 /** Live rows are computed incrementally, analyze in batch: equal to rounding. */
 const REL = 1e-9;
 
@@ -98,7 +95,7 @@ function deviations(
 
 async function startReplay(dbFile: string): Promise<PairDeskApp> {
   const app = await startCaptureReplay(dbFile, 2_000);
-  await app.host.handle('settings.update', CAPTURE_SELECTION);
+  await app.host.handle('settings.update', SELECTION);
   return app;
 }
 
