@@ -67,14 +67,6 @@ export const OPEN_FILE_FILTERS: FileFilter[] = [
 export const NO_OPEN_DIALOG =
   "no file dialog in this mode; use the page's Open file button (upload)";
 
-/** A CSV being exported: the header and then rows, written with back-pressure by the service. */
-export interface AnalyticsExportSource {
-  /** File name stem, e.g. `BTCUSDT-ETHUSDT-1m-analytics-20240718T2357Z-20240719T0005Z.csv`. */
-  fileName(fromMs?: number, toMs?: number): string;
-  /** CSV lines (header first, each ending in `\n`) of the current selection's analytics. */
-  lines(fromMs?: number, toMs?: number): AsyncIterable<string>;
-}
-
 export interface FilesServiceOptions {
   store: PairDeskStore;
   /** Folder for uploads, browser-mode exports and reject reports (created on demand). */
@@ -93,8 +85,6 @@ export interface FilesServiceOptions {
    * uses (without it, that export fails with a plain message).
    */
   settings?: () => Settings;
-  /** Unused: analytics exports are computed from the stored bars with `settings`. */
-  analytics?: AnalyticsExportSource;
 }
 
 type Handlers = { [C in FilesChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };

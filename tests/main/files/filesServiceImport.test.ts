@@ -48,12 +48,6 @@ function setup(platform?: Platform) {
     },
     activeDatasetIds: () => active,
     viewedDatasetId: () => 0,
-    analytics: {
-      fileName: () => 'a.csv',
-      lines: async function* () {
-        yield '';
-      },
-    },
   });
   const transfers = (): TransferProgress[] =>
     events.filter((e) => e.event === 'transfer').map((e) => e.payload as TransferProgress);
