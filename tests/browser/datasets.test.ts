@@ -4,14 +4,14 @@
  * server; delete asks first, naming the dataset and its size, Cancel keeps it, Delete removes
  * it on both sides; the active dataset cannot be deleted; Open views a stored dataset.
  *
- * With PAIRDESK_DOCS_SHOTS=1 the screenshot goes to docs/screenshots/dataset-manager.png.
+ * Its screenshot is a test artifact (the fake bridge's rows); the docs one comes from the real
+ * server (filesServe.test.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../src/main/bridge/rendererBuild';
-import { REPO_ROOT } from '../support/realData';
 import { startFakeBridge, type FakeBridge } from '../renderer/harness/fakeBridgeServer';
 import { ARTIFACTS, CHROMIUM, HAS_CHROMIUM, launchChromium, openApp, waitUntil } from './support';
 
@@ -19,8 +19,7 @@ if (!HAS_CHROMIUM) {
   console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 }
 
-const SHOTS =
-  process.env.PAIRDESK_DOCS_SHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : ARTIFACTS;
+const SHOTS = ARTIFACTS;
 
 describe.skipIf(!HAS_CHROMIUM)('dataset manager (fake bridge)', () => {
   let browser: Browser;
@@ -53,7 +52,9 @@ describe.skipIf(!HAS_CHROMIUM)('dataset manager (fake bridge)', () => {
     const row = (id: number) =>
       page.locator(`[data-testid="dataset-row"][data-dataset-id="${id}"]`);
     expect(await row(3).innerText()).toMatch(/Replay[\s\S]*BTCUSDT, ETHUSDT[\s\S]*96\.0 MB/);
-    await page.locator('.data-layout').screenshot({ path: join(SHOTS, 'dataset-manager.png') });
+    await page
+      .locator('.data-layout')
+      .screenshot({ path: join(SHOTS, 'dataset-manager-fake.png') });
 
     // The simulated market runs on dataset 2: it cannot be deleted.
     expect(await row(2).getByTestId('dataset-delete').isDisabled()).toBe(true);

@@ -8,7 +8,7 @@
  * simulated dataset after confirmation. A replay of a dropped file is paused, resumed and sped up
  * from the transfer panel, as the server's session confirms.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../src/main/bridge/rendererBuild';
 import { REPO_ROOT } from '../support/realData';
 import {
+  ARTIFACTS,
   bridgeInvoke,
   CHROMIUM,
   dropFiles,
@@ -32,6 +33,8 @@ if (!HAS_CHROMIUM) {
   console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 }
 
+const SHOTS =
+  process.env.PAIRDESK_DOCS_SHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : ARTIFACTS;
 const LINES = 100_000;
 const NAME = 'BTCUSDT-aggTrades-2024-07-18.csv';
 const HEADER = readFileSync(join(REPO_ROOT, 'tests', 'fixtures', 'formats', NAME), 'utf8').split(
@@ -197,6 +200,10 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out against pairdesk serve', () => 
       (l) => l === 'BTC 100k',
       10_000,
     );
+    // The Data tab over the server's own datasets (PAIRDESK_DOCS_SHOTS=1: the docs screenshot).
+    await line.getByText('BTC 100k').waitFor();
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'dataset-manager.png') });
 
     // The simulated market's dataset is stopped now: delete it after the confirmation.
     const demoRow = page.locator(`[data-testid="dataset-row"][data-dataset-id="${demo!.id}"]`);

@@ -4,7 +4,7 @@
  * manager's store (list, event, rename, delete refused when active), exports (save dialog vs
  * browser download), the upload helper's progress and errors, and the texts of the panel.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type {
   DatasetSummary,
   ExportResult,
@@ -294,6 +294,26 @@ describe('transfers store', () => {
     expect(store.getState().jobs).toEqual([progress({ fraction: 0.5 })]);
     disconnect();
     expect(count()).toBe(0);
+  });
+
+  it('a done job leaves the panel by itself; a failed or cancelled one stays until dismissed', () => {
+    vi.useFakeTimers();
+    try {
+      const { api, emit } = fakeApi();
+      const store = createTransfersStore();
+      const disconnect = connectTransfers(store, api, 1_000);
+      emit('transfer', progress({ jobId: 'a', state: 'done', fraction: 1 }));
+      emit('transfer', progress({ jobId: 'b', state: 'failed' }));
+      emit('transfer', progress({ jobId: 'c', state: 'cancelled' }));
+      expect(store.getState().jobs.map((j) => j.jobId)).toEqual(['c', 'b', 'a']);
+      vi.advanceTimersByTime(999);
+      expect(store.getState().jobs).toHaveLength(3);
+      vi.advanceTimersByTime(1);
+      expect(store.getState().jobs.map((j) => j.jobId)).toEqual(['c', 'b']);
+      disconnect();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says percentage, rate, ETA and bytes in words', () => {

@@ -54,6 +54,20 @@ describe('status line per source', () => {
     });
   });
 
+  it('a stored dataset opened from the Data tab is viewed, not a replay that ended', () => {
+    const stored = source({
+      kind: 'replay',
+      label: 'Dataset #7 BTCUSDT aggTrades 2024-07-18',
+      state: 'ended',
+      stored: true,
+    });
+    expect(sourceStatusText(stored, conn('stopped', 'stopped by client'), false)).toEqual({
+      text: 'Viewing stored dataset: Dataset #7 BTCUSDT aggTrades 2024-07-18',
+      detail: null,
+      tone: 'ended',
+    });
+  });
+
   it('the live feed: Binance is the live market; another URL is named by its host', () => {
     expect(sourceStatusText(source({}), conn('live', 'receiving data')).text).toBe(
       'Live market: receiving data',

@@ -105,7 +105,10 @@ function SourceSection() {
       </div>
       {source && (
         <div className="source-line">
-          <span className={`source-state source-state-${source.state}`}>{source.state}</span>
+          {/* A dataset opened from the Data tab is "stored": nothing flows, nothing ended. */}
+          <span className={`source-state source-state-${source.stored ? 'ended' : source.state}`}>
+            {source.stored ? 'stored' : source.state}
+          </span>
           <span className="source-name" title={sourceStatusText(source, null, false).text}>
             {source.state === 'ended' && source.tradesReplayed !== null
               ? `${source.label} · ${formatInteger(source.tradesReplayed)} trades`

@@ -80,6 +80,14 @@ export function sourceStatusText(
       tone: 'failed',
     };
   }
+  if (source.stored === true) {
+    // A dataset opened from the Data tab: nothing flows, and nothing was replayed to end.
+    return {
+      text: `Viewing stored dataset: ${shortNames ? shortFileName(source.label) : source.label}`,
+      detail: null,
+      tone: 'ended',
+    };
+  }
   if (source.kind === 'replay' && source.state === 'ended') {
     const file = source.fileName ?? source.label.replace(/^Replay /, '');
     const trades =

@@ -1,7 +1,9 @@
 /**
  * Running and finished transfers (imports, replays, exports) as the `transfer` events report
  * them, newest job first, plus the last import's result card and the last export's outcome.
- * A finished job stays listed until dismissed, so its final message can be read.
+ * A job that failed or was cancelled stays listed until dismissed, so its message can be read; a
+ * job that is done leaves by itself after {@link DONE_LINGER_MS} (its outcome stays in the import
+ * result card or the export message), so finished bars do not pile up over the sidebar.
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
@@ -10,6 +12,8 @@ import type { RendererApi } from '../transport/types';
 
 /** Finished jobs kept in the panel (older ones drop off). */
 export const MAX_FINISHED = 5;
+/** How long a done job's bar stays in the panel, ms. */
+export const DONE_LINGER_MS = 6_000;
 
 export interface TransfersState {
   /** Newest first. */
@@ -63,8 +67,26 @@ export function createTransfersStore() {
 export type TransfersStore = ReturnType<typeof createTransfersStore>;
 
 /** Subscribes the store to `transfer` events; returns the cleanup. */
-export function connectTransfers(store: TransfersStore, api: RendererApi): () => void {
-  return api.on('transfer', (progress) => store.getState().applyTransfer(progress));
+export function connectTransfers(
+  store: TransfersStore,
+  api: RendererApi,
+  lingerMs = DONE_LINGER_MS,
+): () => void {
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const off = api.on('transfer', (progress) => {
+    store.getState().applyTransfer(progress);
+    if (progress.state !== 'done') return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      store.getState().dismiss(progress.jobId);
+    }, lingerMs);
+    timers.add(timer);
+  });
+  return () => {
+    off();
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+  };
 }
 
 export const transfersStore = createTransfersStore();
