@@ -262,6 +262,10 @@ describe.skipIf(!HAS_CHROMIUM)('files in and out against pairdesk serve', () => 
       (s) => s.paused !== true && s.speed === 100,
       10_000,
     );
+    // The panel of a replay running on the real server (PAIRDESK_DOCS_SHOTS=1: for the docs).
+    await page
+      .getByTestId('transfer-panel')
+      .screenshot({ path: join(SHOTS, 'replay-progress.png') });
     await page.close();
   }, 120_000);
 });

@@ -245,7 +245,11 @@ export class SourceSession {
     const replay = server?.replay;
     if (server && replay && kind === 'replay') {
       const reporter = new ReplayProgressReporter(
-        { jobId: randomUUID(), label, datasetId: info.datasetId },
+        {
+          jobId: randomUUID(),
+          label: options.replayName ?? fileName ?? label,
+          datasetId: info.datasetId,
+        },
         () => replay.progress(),
         (p) => options.onTransfer?.(p),
       );
